@@ -1,0 +1,1 @@
+"""Connector framework and implementations. Nothing here imports ``gateway`` or reads the environment."""

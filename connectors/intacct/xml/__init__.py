@@ -1,0 +1,1 @@
+"""Intacct XML codec: envelope building and hardened parsing (no HTTP here)."""
