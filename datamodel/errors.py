@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from datamodel._base import Model
 
-
-class ErrorValidationItem(Model):
-    item_id: str | None = None
-    message: str | None = None
-    validator_name: str | None = None
+__all__ = ["ErrorMessage", "ErrorValidation", "ErrorValidationItem"]
 
 
-class ErrorValidation(Model):
-    errors: list[ErrorValidationItem] | None = None
-    warnings: list[ErrorValidationItem] | None = None
+class ErrorValidationItem(Model, kw_only=True):
+    item_id: str | UnsetType | None = UNSET
+    message: str | UnsetType | None = UNSET
+    validator_name: str | UnsetType | None = UNSET
 
 
-class ErrorMessage(Model, omit_defaults=False):
-    """``statusCode``, ``service``, ``error``, ``correlationId``, ``validation``, ``canBeRetried``,
-    ``detailedErrorCode`` — always all present, as Codat sends them."""
+class ErrorValidation(Model, kw_only=True):
+    errors: list[ErrorValidationItem] | UnsetType | None = UNSET
+    warnings: list[ErrorValidationItem] | UnsetType | None = UNSET
+
+
+class ErrorMessage(Model, kw_only=True, omit_defaults=False):
+    """``statusCode``, ``service``, ``error``, ``correlationId``, ``canBeRetried``, ``detailedErrorCode``
+    — always all present, as Codat sends them; ``validation`` only when there is something to say (Codat's
+    own 400 example has none), and an explicit ``None`` is written as ``null``."""
 
     status_code: int
     service: str = "PublicApi"
     error: str
     correlation_id: str
-    validation: ErrorValidation | None = None
+    validation: ErrorValidation | UnsetType | None = UNSET
     can_be_retried: str = "Unknown"
     detailed_error_code: int = 0
