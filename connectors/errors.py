@@ -18,7 +18,8 @@ The gateway turns these into HTTP answers and push-operation results in one plac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,4 +123,4 @@ class WriteWarning:
 
     message: str
     field: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = dataclass_field(default_factory=dict)

@@ -92,6 +92,11 @@ def to_element(tag: str, value: Any) -> etree._Element:
     return element
 
 
+def _name(key: str | bytes) -> str:
+    """Attribute names as ``str`` (lxml's stubs allow bytes)."""
+    return key.decode("utf-8") if isinstance(key, bytes) else key
+
+
 def from_element(element: etree._Element) -> Any:
     """Element -> ``str`` for a leaf, ``dict`` otherwise; repeated child tags become lists.
 
@@ -100,12 +105,12 @@ def from_element(element: etree._Element) -> Any:
     children = [c for c in element if isinstance(c.tag, str)]
     if not children:
         if element.attrib:
-            out: dict[str, Any] = {f"@{k}": v for k, v in element.attrib.items()}
+            out: dict[str, Any] = {f"@{_name(k)}": v for k, v in element.attrib.items()}
             if element.text and element.text.strip():
                 out["#text"] = element.text
             return out
         return element.text or ""
-    result: dict[str, Any] = {f"@{k}": v for k, v in element.attrib.items()}
+    result: dict[str, Any] = {f"@{_name(k)}": v for k, v in element.attrib.items()}
     for child in children:
         tag = str(child.tag)
         value = from_element(child)
