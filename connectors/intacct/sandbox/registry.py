@@ -5,8 +5,13 @@ A handler receives the call context and the function's child element (``<create_
 and returns the elements to put in ``<result>`` after ``<controlid>`` (e.g. a ``<key>`` element or a
 ``<data>`` element), or raises ``FunctionFailed`` with Intacct's error blocks.
 
-Handlers live in modules of this package (``handlers_*.py``) and register with ``@handler("name")``;
-``server.py`` imports those modules once, explicitly, at start-up.
+Handlers live in the modules of ``sandbox/handlers/`` and register with ``@handler("name")``;
+``handlers.load_all()`` imports those modules once, explicitly, when the app is created.
+
+Contract with the server (see ``engine.py``): the server runs every function inside
+``company.begin()``/``commit()``/``rollback()``, handles ``uniqueid`` duplicates, counting, faults and
+limits; object handlers return the per-object elements (``<apbill>…</apbill>``) that the server wraps
+in ``<data listtype="objects" count="N">``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from connectors.intacct.sandbox.state import CompanyState, Entity
+from connectors.intacct.sandbox.state import CompanyState, Entity, SandboxState, Session
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,12 @@ class CallContext:
     function_controlid: str
     #: Filled by handlers that create documents, read by tests through the sandbox API.
     notes: list[str] = field(default_factory=list)
+    #: The whole sandbox (sessions, result sets); ``None`` when a test calls a handler directly.
+    sandbox: SandboxState | None = None
+    #: URL of the XML endpoint this request came to (``getAPISession`` hands it out).
+    endpoint: str = ""
+    #: The API session used to authenticate, ``None`` for login credentials.
+    session: Session | None = None
 
 
 Handler = Callable[[CallContext, etree._Element], list[etree._Element]]
