@@ -67,7 +67,7 @@ class FaultSettings:
             current = getattr(self, key)
             if isinstance(current, bool):
                 setattr(self, key, bool(value))
-            elif isinstance(current, int) and key != "seed":
+            elif isinstance(current, int):
                 setattr(self, key, int(value))
             elif isinstance(current, float):
                 setattr(self, key, float(value))

@@ -192,7 +192,14 @@ class Reader:
 
     # -- output -----------------------------------------------------------------------------------
     def project(self, obj: str, record: Record, names: Sequence[str]) -> list[tuple[str, str]]:
-        return [(name, self.value(obj, record, name)) for name in names]
+        """``(name, printed value)`` pairs; stored fields are read directly (this is the hot path)."""
+        pairs = []
+        for name in names:
+            found = record.get(name)
+            if found is None:
+                found = self.value(obj, record, name) if "." in name or not name.isupper() else ""
+            pairs.append((name, found if type(found) is str else str(found)))
+        return pairs
 
     def lines_of(self, obj: str, record: Record) -> list[Record]:
         spec = spec_for(obj)

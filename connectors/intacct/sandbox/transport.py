@@ -70,6 +70,9 @@ class SandboxTransport(httpx.AsyncBaseTransport):
                     complete.set()
 
         task = asyncio.ensure_future(self.app(scope, receive, send))
+        # a cancelled caller leaves the app running (a real server keeps working after the client
+        # gives up); retrieve its outcome so an abandoned failure is not reported as unhandled
+        task.add_done_callback(_consume)
         timeout = (request.extensions.get("timeout") or {}).get("read")
         try:
             await asyncio.wait_for(asyncio.shield(task), timeout)
@@ -92,6 +95,11 @@ class SandboxTransport(httpx.AsyncBaseTransport):
                 "Server disconnected without sending a complete response.", request=request
             )
         return httpx.Response(status, headers=headers, content=b"".join(chunks), request=request)
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def make_server(host: str = "127.0.0.1", port: int = 8001, state: SandboxState | None = None) -> Any:

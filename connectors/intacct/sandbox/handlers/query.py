@@ -1,4 +1,4 @@
-"""``query`` (the newer query function) and ``getDimensions``.
+"""``query`` (the newer query function), ``lookup`` and ``getDimensions``.
 
 ``query``: ``select`` of fields (dotted related fields allowed: ``VENDOR.CREDITLIMIT``) and aggregates
 (``count`` -> ``COUNT.<field>``, ``sum`` -> ``<field>``, ``avg``/``min``/``max`` -> ``AVG.``/``MIN.``/
@@ -27,7 +27,7 @@ from connectors.intacct.sandbox.printing import (
 )
 from connectors.intacct.sandbox.reader import Order, Reader, Visibility
 from connectors.intacct.sandbox.registry import CallContext, FunctionFailed, handler
-from connectors.intacct.sandbox.schema import field_kind, sort_key
+from connectors.intacct.sandbox.schema import field_kind, sort_key, spec_for
 from connectors.intacct.sandbox.state import Record
 
 _AGGREGATES = ("count", "sum", "avg", "min", "max")
@@ -107,13 +107,15 @@ def query(ctx: CallContext, element: etree._Element) -> list[etree._Element]:
     except FilterError as exc:
         raise FunctionFailed(request_error(str(exc))) from None
     if any(kind != "field" for kind, _ in items):
-        records = _aggregate(reader, obj, rows, items)
+        grouped = _aggregate(reader, obj, rows, items)
+        total, page = len(grouped), grouped[offset : offset + pagesize]
     else:
-        records = [reader.project(obj, row, [name for _, name in items]) for row in rows]
-    page = records[offset : offset + pagesize]
-    data = etree.Element("data", listtype=obj, totalcount=str(len(records)), offset=str(offset))
+        names = [name for _, name in items]
+        total = len(rows)
+        page = [reader.project(obj, row, names) for row in rows[offset : offset + pagesize]]
+    data = etree.Element("data", listtype=obj, totalcount=str(total), offset=str(offset))
     data.set("count", str(len(page)))
-    data.set("numremaining", str(max(len(records) - offset - len(page), 0)))
+    data.set("numremaining", str(max(total - offset - len(page), 0)))
     for pairs in page:
         data.append(flat_record(obj, pairs))
     return [data]
@@ -191,4 +193,59 @@ def get_dimensions(ctx: CallContext, element: etree._Element) -> list[etree._Ele
             etree.SubElement(item, tag).text = value
     data = etree.Element("data")
     data.append(dimensions)
+    return [data]
+
+
+_AUDIT_FIELDS = {"RECORDNO", "WHENCREATED", "WHENMODIFIED", "CREATEDBY", "MODIFIEDBY", "AUWHENCREATED"}
+
+
+def _datatype(name: str) -> str:
+    kind = field_kind(name)
+    if kind == "number":
+        return "INTEGER" if name == "RECORDNO" or name.endswith("KEY") else "DECIMAL"
+    if kind == "date":
+        return "TIMESTAMP" if name in ("WHENMODIFIED", "AUWHENCREATED") else "DATE"
+    return "TEXT"
+
+
+@handler("lookup")
+def lookup(ctx: CallContext, element: etree._Element) -> list[etree._Element]:
+    """Object definition: fields (type, required, read-only, valid values) and many-to-one relations."""
+    obj = canonical(object_of(element))
+    reader = Reader(ctx.company)
+    check_object(reader.knows_object(obj), obj)
+    spec = spec_for(obj)
+    listed = set(spec.fields) if spec is not None else set()
+    type_el = etree.Element("Type", Name=obj, DocumentType=(element.findtext("docparid") or "").strip())
+    fields_el = etree.SubElement(type_el, "Fields")
+    for name in reader.star_fields(obj):
+        field_el = etree.SubElement(fields_el, "Field")
+        codes = spec.codes.get(name) if spec is not None else None
+        for tag, value in (
+            ("ID", name),
+            ("LABEL", name.replace("_", " ").title()),
+            ("DESCRIPTION", ""),
+            ("REQUIRED", "true" if spec is not None and name == spec.id_field else "false"),
+            ("READONLY", "true" if name in _AUDIT_FIELDS else "false"),
+            ("DATATYPE", "ENUM" if codes else _datatype(name)),
+        ):
+            etree.SubElement(field_el, tag).text = value
+        if codes:
+            valid = etree.SubElement(field_el, "VALIDVALUES")
+            for display in dict.fromkeys(codes):
+                etree.SubElement(valid, "VALIDVALUE").text = display
+        etree.SubElement(field_el, "ISCUSTOM").text = "false" if name in listed else "true"
+    relations_el = etree.SubElement(type_el, "Relationships")
+    for path, relation in spec.relations.items() if spec is not None else ():
+        rel_el = etree.SubElement(relations_el, "Relationship")
+        for tag, value in (
+            ("OBJECTPATH", path),
+            ("OBJECTNAME", relation.object),
+            ("LABEL", path.title()),
+            ("RELATIONSHIPTYPE", "MANY2ONE"),
+            ("RELATEDBY", relation.local),
+        ):
+            etree.SubElement(rel_el, tag).text = value
+    data = etree.Element("data")
+    data.append(type_el)
     return [data]

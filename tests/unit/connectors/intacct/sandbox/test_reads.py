@@ -15,6 +15,7 @@ from ._core_support import (
     login,
     row,
     session,
+    text,
 )
 
 
@@ -308,14 +309,14 @@ async def test_read_by_query_errors(sb: Sandbox) -> None:
     unknown_object = await sb.one(base.format(o="VENDOR9", f="*", q=""))
     assert errors_of(unknown_object)[0][:1] == ("Query Failed",)
     assert errors_of(unknown_object)[0][1].startswith("Object definition VENDOR9 not found")
-    for fields, text in (
+    for fields, query_text in (
         ("NOPE", ""),
         ("*", "this is not a query"),
         ("*", "NOPE = 'x'"),
         ("*", "RECORDNO = 1 ORDER BY NAME"),
     ):
-        result = await sb.one(base.format(o="VENDOR", f=fields, q=text))
-        assert errors_of(result)[0] == ("DL02000001", errors_of(result)[0][1]), (fields, text)
+        result = await sb.one(base.format(o="VENDOR", f=fields, q=query_text))
+        assert errors_of(result)[0][0] == "DL02000001", (fields, query_text)
         assert errors_of(result)[0][1].startswith("There was an error processing the request.")
     too_big = await sb.one(
         "<readByQuery><object>VENDOR</object><query/><pagesize>1001</pagesize></readByQuery>"
@@ -376,3 +377,17 @@ async def test_get_dimensions_lists_standard_dimensions(sb: Sandbox) -> None:
     result = await sb.ok("<getDimensions/>")
     names = [d.findtext("objectName") for d in result.iter("dimension")]
     assert "DEPARTMENT" in names and "LOCATION" in names
+
+
+@pytest.mark.asyncio
+async def test_lookup_describes_fields_and_relations(sb: Sandbox) -> None:
+    result = await sb.ok("<lookup><object>APBILL</object></lookup>")
+    type_el = child(result, "data/Type")
+    assert type_el.get("Name") == "APBILL"
+    fields = {text(f, "ID"): f for f in type_el.iter("Field")}
+    assert text(fields["RECORDNO"], "DATATYPE") == "INTEGER"
+    assert text(fields["TOTALDUE"], "DATATYPE") == "DECIMAL"
+    assert text(fields["WHENDUE"], "DATATYPE") == "DATE"
+    assert "Posted" in [v.text for v in fields["STATE"].iter("VALIDVALUE")]
+    relation = child(type_el, "Relationships/Relationship")
+    assert (text(relation, "OBJECTPATH"), text(relation, "OBJECTNAME")) == ("VENDOR", "VENDOR")
