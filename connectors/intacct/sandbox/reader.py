@@ -10,13 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from connectors.intacct.sandbox.catalogue import QUERYABLE_ONLY
-from connectors.intacct.sandbox.predicates import Matcher, Node, fields_of
+from connectors.intacct.sandbox.predicates import And, Compare, Matcher, Node, fields_of
 from connectors.intacct.sandbox.schema import ObjectSpec, field_kind, sort_key, spec_for
 from connectors.intacct.sandbox.state import CompanyState, Record
 
 _CACHE_LIMIT = 32
+
+
+def _index_key(kind: str, text: str, caseinsensitive: bool) -> str:
+    """Normalise a value the way ``Matcher`` compares it (numbers by value, text maybe case-folded)."""
+    if kind == "number":
+        try:
+            return str(Decimal(text).normalize())
+        except InvalidOperation:
+            return text
+    return text.casefold() if caseinsensitive else text
 
 
 @dataclass(frozen=True)
@@ -146,7 +157,9 @@ class Reader:
         cached = self.company.caches.get(key)
         if cached is not None and cached[0] == versions:
             return cached[1]  # type: ignore[no-any-return]
-        rows = [r for r in self.company.table(obj).values() if visibility.allows(r)]
+        candidates = self._candidates(obj, node, coded=coded, caseinsensitive=caseinsensitive)
+        base = candidates if candidates is not None else self.company.table(obj).values()
+        rows = [r for r in base if visibility.allows(r)]
         if key[-1]:
             rows = [r for r in rows if r.get("DOCPARID") == docparid]
         rows.sort(key=lambda r: sort_key("number", r.get("RECORDNO")))
@@ -162,6 +175,50 @@ class Reader:
             rows.sort(key=self._sorter(obj, step.field), reverse=step.descending)
         self._remember(key, versions, rows)
         return rows
+
+    def _candidates(
+        self, obj: str, node: Node | None, *, coded: bool, caseinsensitive: bool
+    ) -> list[Record] | None:
+        """Records that can match an ``=``/``in`` conjunct on a stored field, from a hash index.
+
+        Line queries (``RECORDKEY in (…)`` over a million ``APBILLITEM`` rows) would otherwise test every
+        row of the table for every page; the full filter still runs on the candidates, so this only
+        narrows, it never decides. ``None`` means no usable conjunct: scan the table.
+        """
+        if node is None or coded:
+            return None
+        conjuncts = node.items if isinstance(node, And) else (node,)
+        for item in conjuncts:
+            if not isinstance(item, Compare) or item.op not in ("=", "in") or "." in item.field:
+                continue
+            kind = field_kind(item.field)
+            if kind == "date":
+                continue
+            field = item.field.upper()
+            buckets = self._value_index(obj, field, kind, caseinsensitive)
+            found: dict[int, Record] = {}
+            for value in item.values:
+                if value.bare:
+                    continue
+                for record in buckets.get(_index_key(kind, value.text, caseinsensitive), ()):
+                    found[id(record)] = record
+            return list(found.values())
+        return None
+
+    def _value_index(self, obj: str, field: str, kind: str, caseinsensitive: bool) -> dict[str, list[Record]]:
+        cache_key = ("values", obj.upper(), field, kind, caseinsensitive)
+        version = self.company.version(obj)
+        cached = self.company.caches.get(cache_key)
+        if cached is not None and cached[0] == version:
+            return cached[1]  # type: ignore[no-any-return]
+        built: dict[str, list[Record]] = {}
+        for record in self.company.table(obj).values():
+            raw = record.get(field)
+            if raw in (None, ""):
+                continue
+            built.setdefault(_index_key(kind, str(raw), caseinsensitive), []).append(record)
+        self.company.caches[cache_key] = (version, built)
+        return built
 
     def _sorter(self, obj: str, name: str) -> Callable[[Record], tuple[int, int, object]]:
         kind = field_kind(name)
