@@ -15,10 +15,11 @@ Protocol only fixes what the gateway relies on today.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 from connectors.errors import ConnectorError
 
@@ -127,3 +128,158 @@ def supports(connector: type[Connector] | Connector, data_type: str, operation: 
     """Does ``connector`` declare ``operation`` for ``data_type``?"""
     resource = connector.data_types.get(data_type)
     return resource is not None and operation in resource.operations
+
+
+# -- data-level contract: push, read, attachments, passthrough ---------------------------------------
+#
+# Records cross this boundary as plain dict trees with Codat's camelCase keys (``datamodel.to_builtins``
+# of a unified Struct; ``Decimal`` money stays ``Decimal``), so the gateway stores and serves them
+# without knowing the connector, and connectors validate them against their own rule tables.
+
+PushAction = Literal["create", "update", "delete"]
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationIssue:
+    """One problem for a push operation's ``validation.errors``/``warnings`` (Codat ``ValidationItem``).
+
+    ``severity`` tells ``validate``'s errors (refuse the push) from its warnings (the push goes ahead)."""
+
+    field: str | None
+    message: str
+    validator: str
+    severity: Literal["error", "warning"] = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class PushRequest:
+    """One unified write. ``operation_key`` is stable across retries and crashes of the same operation,
+    so the connector derives its upstream idempotency key (Intacct function ``controlid``) from it."""
+
+    operation_key: str
+    data_type: str
+    action: PushAction
+    record: Record | None = None
+    record_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChange:
+    """Codat ``PushOperationChange``: ``type`` is Created/Modified/Deleted/AttachmentUploaded."""
+
+    type: str
+    record_id: str
+    data_type: str
+    attachment_id: str | None = None
+
+
+@dataclass(slots=True)
+class PushOutcome:
+    """What happened to one ``PushRequest``.
+
+    ``ok`` with ``record`` (the record as the upstream now holds it, unified) and ``changes``; or not ok
+    with ``errors`` naming fields and a ``message`` saying what to fix. ``retryable`` marks failures that
+    say nothing about the data (upstream down): the worker retries those with the same operation key.
+    """
+
+    operation_key: str
+    ok: bool
+    record: Record | None = None
+    record_id: str | None = None
+    changes: list[RecordChange] = field(default_factory=list)
+    warnings: list[ValidationIssue] = field(default_factory=list)
+    errors: list[ValidationIssue] = field(default_factory=list)
+    message: str | None = None
+    retryable: bool = False
+    #: HTTP-like code for the push operation's ``statusCode`` (200 ok, 400 data refused, 401/403 config…).
+    status_code: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ReadPage:
+    """One page of unified records from a pull; ``ids_seen`` is set on full pulls' id scans."""
+
+    records: list[Record]
+    #: Total the upstream reported for the whole pull (for progress), when known.
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentUpload:
+    data_type: str
+    record_id: str
+    file_name: str
+    content_type: str
+    content: bytes
+    #: Codat's ``attachment`` form part for Intacct: the supporting-document id shown in Intacct's UI.
+    attachment_id: str | None = None
+    #: Folder, or ``Folder/SubFolder``; created when missing.
+    folder: str | None = None
+    operation_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    """Codat ``Attachment``."""
+
+    id: str
+    name: str
+    content_type: str | None
+    file_size: int | None
+    date_created: str | None = None
+
+
+class DataConnector(Connector, Protocol):
+    """A connector that reads and writes unified records (every production connector)."""
+
+    async def options(self, data_type: str) -> Mapping[str, Any]:
+        """Codat's push-options tree (``PushOption`` as a dict) for ``data_type`` on this company."""
+        ...
+
+    async def validate(self, request: PushRequest) -> list[ValidationIssue]:
+        """Pre-send validation from the same rules as ``options``; errors refuse the push at once."""
+        ...
+
+    async def push(self, requests: Sequence[PushRequest]) -> list[PushOutcome]:
+        """Carry out writes (batched within upstream limits); one outcome per request, same order.
+
+        Safe to call again with the same operation keys after a crash: nothing is written twice."""
+        ...
+
+    def read(self, data_type: str, *, modified_since: datetime | None = None) -> AsyncIterator[ReadPage]:
+        """Pages of unified records changed since ``modified_since`` (all records when ``None``)."""
+        ...
+
+    async def list_ids(self, data_type: str) -> set[str]:
+        """Every id of ``data_type`` upstream now (to flag records deleted since the last pull)."""
+        ...
+
+    async def upload_attachment(self, upload: AttachmentUpload) -> AttachmentInfo: ...
+
+    async def list_attachments(self, data_type: str, record_id: str) -> list[AttachmentInfo]: ...
+
+    async def download_attachment(self, data_type: str, record_id: str, attachment_id: str) -> bytes: ...
+
+    async def passthrough_query(
+        self,
+        object_name: str,
+        fields: Sequence[str],
+        *,
+        filter: Mapping[str, Any] | None = None,
+        page: int = 1,
+        page_size: int = 100,
+    ) -> tuple[list[Record], int]:
+        """Objects the unified model does not cover (e.g. PROJECT): raw upstream rows and the total."""
+        ...
+
+    async def passthrough_write(
+        self,
+        object_name: str,
+        action: Literal["create", "update"],
+        fields: Mapping[str, Any],
+        *,
+        operation_key: str,
+    ) -> Record:
+        """Create or update an unmodelled object; returns the upstream key fields of the record."""
+        ...

@@ -32,3 +32,5 @@ class Account(RecordBase, kw_only=True):
 
 class Accounts(Page[Account], kw_only=True):
     """``GET /companies/{companyId}/data/accounts``."""
+
+    results: list[Account]

@@ -52,3 +52,5 @@ class BillCreditNote(RecordBase, kw_only=True):
 
 class BillCreditNotes(Page[BillCreditNote], kw_only=True):
     """``GET /companies/{companyId}/data/billCreditNotes``."""
+
+    results: list[BillCreditNote]

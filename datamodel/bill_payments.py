@@ -46,3 +46,5 @@ class BillPayment(RecordBase, kw_only=True):
 
 class BillPayments(Page[BillPayment], kw_only=True):
     """``GET /companies/{companyId}/data/billPayments``."""
+
+    results: list[BillPayment]

@@ -55,3 +55,5 @@ class Bill(RecordBase, kw_only=True):
 
 class Bills(Page[Bill], kw_only=True):
     """``GET /companies/{companyId}/data/bills``."""
+
+    results: list[Bill]

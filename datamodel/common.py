@@ -285,7 +285,12 @@ class Links(CheckedModel, kw_only=True):
 
 
 class Page(CheckedModel, Generic[T], kw_only=True):
-    """Codat's list envelope. Subclass per type (``class Bills(Page[Bill])``) for stable schema names."""
+    """Codat's list envelope. Subclass per type (``class Bills(Page[Bill])``) for stable schema names.
+
+    Each subclass repeats ``results: list[Bill]``: msgspec resolves ``T`` from the base by itself, but
+    Litestar's OpenAPI generator does not, and would describe ``results`` as untyped objects, leaving
+    clients generated from the document without a model for the records.
+    """
 
     results: list[T]
     page_number: int

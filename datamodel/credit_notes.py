@@ -52,3 +52,5 @@ class CreditNote(RecordBase, kw_only=True):
 
 class CreditNotes(Page[CreditNote], kw_only=True):
     """``GET /companies/{companyId}/data/creditNotes``."""
+
+    results: list[CreditNote]

@@ -39,3 +39,5 @@ class Customer(RecordBase, kw_only=True):
 
 class Customers(Page[Customer], kw_only=True):
     """``GET /companies/{companyId}/data/customers``."""
+
+    results: list[Customer]

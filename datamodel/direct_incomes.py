@@ -35,3 +35,5 @@ class DirectIncome(RecordBase, kw_only=True):
 
 class DirectIncomes(Page[DirectIncome], kw_only=True):
     """``GET /companies/{companyId}/connections/{connectionId}/data/directIncomes``."""
+
+    results: list[DirectIncome]

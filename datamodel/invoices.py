@@ -59,3 +59,5 @@ class Invoice(RecordBase, kw_only=True):
 
 class Invoices(Page[Invoice], kw_only=True):
     """``GET /companies/{companyId}/data/invoices``."""
+
+    results: list[Invoice]

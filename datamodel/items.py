@@ -36,3 +36,5 @@ class Item(RecordBase, kw_only=True):
 
 class Items(Page[Item], kw_only=True):
     """``GET /companies/{companyId}/data/items``."""
+
+    results: list[Item]

@@ -70,6 +70,8 @@ class JournalEntry(RecordBase, kw_only=True):
 class JournalEntries(Page[JournalEntry], kw_only=True):
     """``GET /companies/{companyId}/data/journalEntries``."""
 
+    results: list[JournalEntry]
+
 
 def journal_imbalance(lines: Iterable[JournalLine] | JournalEntry) -> Decimal:
     """Sum of the lines' ``netAmount`` (zero when debits equal credits); an entry without lines gives 0."""

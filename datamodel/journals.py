@@ -23,3 +23,5 @@ class Journal(RecordBase, kw_only=True):
 
 class Journals(Page[Journal], kw_only=True):
     """``GET /companies/{companyId}/data/journals``."""
+
+    results: list[Journal]

@@ -84,6 +84,10 @@ class PushOperation(CheckedModel, Generic[T], kw_only=True):
 class PushOperations(Page[PushOperation[Any]], kw_only=True):
     """``GET /companies/{companyId}/push``."""
 
+    # Bare on purpose: the same "PushOperation" schema as GET …/push/{key} (a parametrised one would
+    # add a second schema named "PushOperation_typing.Any_").
+    results: list[PushOperation]  # type: ignore[type-arg]
+
 
 class DataStatus(CheckedModel, kw_only=True):
     """Freshness of one data type; ``GET …/dataStatus`` answers ``DataStatuses`` keyed by data type."""
@@ -117,3 +121,5 @@ class PullOperation(CheckedModel, kw_only=True):
 
 class PullOperations(Page[PullOperation], kw_only=True):
     """``GET /companies/{companyId}/data/history``."""
+
+    results: list[PullOperation]

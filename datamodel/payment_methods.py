@@ -18,3 +18,5 @@ class PaymentMethod(RecordBase, kw_only=True):
 
 class PaymentMethods(Page[PaymentMethod], kw_only=True):
     """``GET /companies/{companyId}/data/paymentMethods``."""
+
+    results: list[PaymentMethod]

@@ -45,3 +45,5 @@ class Payment(RecordBase, kw_only=True):
 
 class Payments(Page[Payment], kw_only=True):
     """``GET /companies/{companyId}/data/payments``."""
+
+    results: list[Payment]

@@ -16,6 +16,11 @@ from msgspec import UNSET, Meta, UnsetType
 
 from datamodel._base import Model
 
+# Re-exported, not redefined: two structs named Links give the OpenAPI document two schemas titled
+# "Links", and openapi-python-client then drops every page type that uses either of them.
+from datamodel.common import HalRef as HalRef
+from datamodel.common import Links as Links
+
 Uuid = Annotated[str, Meta(extra_json_schema={"format": "uuid"})]
 DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
 CompanyName = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
@@ -43,19 +48,6 @@ class SourceType(enum.StrEnum):
 class ErrorStatus(enum.StrEnum):
     ACTIVE = "Active"
     RESOLVED = "Resolved"
-
-
-class HalRef(Model):
-    href: str | None = None
-
-
-class Links(Model):
-    """``_links`` of a page: ``self`` is the bare path, ``current``/``next``/``previous`` carry the query."""
-
-    self_: HalRef = msgspec.field(name="self")
-    current: HalRef
-    next: HalRef | None = None
-    previous: HalRef | None = None
 
 
 class DataConnectionError(Model):

@@ -27,3 +27,5 @@ class Supplier(RecordBase, kw_only=True):
 
 class Suppliers(Page[Supplier], kw_only=True):
     """``GET /companies/{companyId}/data/suppliers``."""
+
+    results: list[Supplier]

@@ -31,3 +31,5 @@ class TaxRate(RecordBase, kw_only=True):
 
 class TaxRates(Page[TaxRate], kw_only=True):
     """``GET /companies/{companyId}/data/taxRates``."""
+
+    results: list[TaxRate]

@@ -30,3 +30,5 @@ class TrackingCategoryTree(TrackingCategory, kw_only=True):
 
 class TrackingCategories(Page[TrackingCategory], kw_only=True):
     """``GET /companies/{companyId}/data/trackingCategories``."""
+
+    results: list[TrackingCategory]

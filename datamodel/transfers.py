@@ -41,3 +41,5 @@ class Transfer(RecordBase, kw_only=True):
 
 class Transfers(Page[Transfer], kw_only=True):
     """``GET /companies/{companyId}/connections/{connectionId}/data/transfers``."""
+
+    results: list[Transfer]

@@ -91,6 +91,26 @@ def cmd_tenants_create(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _revoke_key(settings: Settings, api_key: str) -> bool:
+    from gateway.tenancy.repository import TenantRepository
+
+    pool = await _with_pool(settings, migrate=settings.database.migrate_on_start)
+    try:
+        return await TenantRepository(pool).revoke_api_key(api_key)
+    finally:
+        await pool.close()
+
+
+def cmd_tenants_revoke_key(settings: Settings, args: argparse.Namespace) -> int:
+    """Revoke one API key at once (every later request with it is 401); ``-`` reads it from stdin."""
+    key = (sys.stdin.readline() if args.key == "-" else args.key).strip()
+    if not key or not asyncio.run(_revoke_key(settings, key)):
+        print("error: no active API key matches", file=sys.stderr)
+        return 1
+    print(f"Revoked API key {key[:8]}... (requests with it are now refused).")
+    return 0
+
+
 def openapi_document(settings: Settings | None = None) -> dict[str, Any]:
     """The OpenAPI document of the app, independent of the environment it is generated in."""
     from gateway.app import create_app
@@ -178,9 +198,78 @@ def _exit_cleanly(signum: int, _frame: object) -> None:
     raise SystemExit(0)
 
 
+def _worker_handlers(pool: Any, settings: Settings) -> dict[str, Any]:
+    """The operation handlers of this deployment (``gateway/jobs/handlers.py``), counted in metrics."""
+    from gateway.jobs.handlers import build_handlers
+    from gateway.metrics import connector_metrics, instrument_handlers
+
+    return instrument_handlers(build_handlers(pool, settings, metrics=connector_metrics()))
+
+
+async def _run_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """One Worker on its own pool until SIGTERM/SIGINT: stop claiming, finish or release, exit 0."""
+    from connectors.intacct.transport import close_shared_client
+    from gateway.jobs import Worker, run_until_signalled
+    from gateway.store import create_pool, upgrade
+
+    concurrency = args.concurrency or settings.sync.worker_concurrency
+    # Each running operation may hold a connection and its heartbeat another; one more LISTENs.
+    pool = await create_pool(_database_url(settings), min_size=1, max_size=2 * concurrency + 2)
+    try:
+        if settings.database.migrate_on_start:
+            await upgrade(pool)
+        handlers = _worker_handlers(pool, settings)
+        if not handlers:
+            print("error: no operation handlers are registered (gateway/jobs/handlers.py)", file=sys.stderr)
+            return 1
+        worker = Worker(pool, handlers, concurrency=concurrency)
+        print(
+            f"worker {worker.id} running {', '.join(sorted(handlers))} (concurrency {concurrency})",
+            flush=True,
+        )
+        await run_until_signalled([worker], grace=args.grace)
+        return 0
+    finally:
+        await close_shared_client()
+        await pool.close()
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    server = None
+    if args.metrics_port:
+        from gateway.metrics import start_metrics_server
+
+        server = start_metrics_server(args.metrics_port, args.metrics_host)
+    try:
+        return asyncio.run(_run_worker(settings, args))
+    finally:
+        if server is not None:
+            server.shutdown()
+
+
+async def _pull(settings: Settings, company: str, data_type: str | None) -> int:
+    from gateway.errors import GatewayError
+    from gateway.pull.command import CommandError, pull_company
+
+    pool = await _with_pool(settings, migrate=settings.database.migrate_on_start)
+    try:
+        ok = await pull_company(pool, settings, company, data_type, out=lambda line: print(line, flush=True))
+    except (CommandError, GatewayError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await pool.close()
+    return 0 if ok else 1
+
+
+def cmd_pull(settings: Settings, args: argparse.Namespace) -> int:
+    """Pull a company's data now (every supported type, or one), showing progress."""
+    return asyncio.run(_pull(settings, args.company, args.data_type))
+
+
 def cmd_sandbox_serve(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        server = importlib.import_module("connectors.intacct.sandbox.server")
+        server = importlib.import_module("connectors.intacct.sandbox")  # serve() lives in its transport
     except ImportError as exc:
         print(f"error: the Intacct sandbox is not available ({exc})", file=sys.stderr)
         return 1
@@ -204,12 +293,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=cmd_serve)
 
+    worker = commands.add_parser(
+        "worker", help="run operations (push, pull, schedules) until SIGTERM; run as many as you like"
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=None, help="operations at once (WORKER_CONCURRENCY, default 4)"
+    )
+    worker.add_argument(
+        "--grace", type=float, default=20.0, help="seconds running operations get to finish on SIGTERM"
+    )
+    worker.add_argument(
+        "--metrics-port", type=int, default=None, help="serve this process's Prometheus metrics on this port"
+    )
+    worker.add_argument("--metrics-host", default="0.0.0.0", help="bind address of the metrics port")
+    worker.set_defaults(handler=cmd_worker)
+
+    pull = commands.add_parser("pull", help="pull a company's data from its platform now, showing progress")
+    pull.add_argument("company", help="company id, or its exact name")
+    pull.add_argument(
+        "data_type", nargs="?", default=None, help="one data type (default: every supported one)"
+    )
+    pull.set_defaults(handler=cmd_pull)
+
     tenants = commands.add_parser("tenants", help="manage tenants").add_subparsers(
         dest="action", required=True
     )
     create = tenants.add_parser("create", help="create a tenant and print its API key (last line)")
     create.add_argument("name")
     create.set_defaults(handler=cmd_tenants_create)
+    revoke = tenants.add_parser("revoke-key", help="revoke an API key now (its requests answer 401)")
+    revoke.add_argument("key", help="the API key, or - to read it from standard input")
+    revoke.set_defaults(handler=cmd_tenants_revoke_key)
 
     db = commands.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="apply pending migrations").set_defaults(handler=cmd_db_upgrade)

@@ -29,16 +29,27 @@ from litestar.plugins import InitPluginProtocol
 
 import gateway
 from gateway import deps
+from gateway.attachments.controllers import attachments_router
 from gateway.companies.controllers import CompanyController
+from gateway.connection_settings.controllers import ConnectionSettingsController
 from gateway.connections.controllers import ConnectionController
 from gateway.connections.crypto import CredentialCipher
+from gateway.data.controllers import DATA_ROUTE_HANDLERS
 from gateway.errors import render_error
 from gateway.health import live, ready
 from gateway.integrations.controllers import IntegrationController, integration_logo
+from gateway.jobs.handlers import in_process_worker
 from gateway.logging import RequestContextMiddleware
+from gateway.metrics import PrometheusMiddleware, connector_metrics, metrics_endpoint, record_unmatched
+from gateway.openapi_types import DecimalAsNumber
+from gateway.options.controllers import OptionsController
+from gateway.passthrough.controllers import PassthroughController
+from gateway.pull.controllers import PullController
+from gateway.push.controllers import push_router
 from gateway.settings import Settings
 from gateway.store import create_pool, start_embedded, upgrade
 from gateway.tenancy.guards import provide_tenant, require_tenant
+from gateway.webhooks.controllers import WebhookController
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -50,8 +61,16 @@ API_ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     CompanyController,
     ConnectionController,
     IntegrationController,
+    PullController,
+    PassthroughController,
+    *DATA_ROUTE_HANDLERS,
+    push_router,
+    attachments_router,
+    OptionsController,
+    ConnectionSettingsController,
+    WebhookController,
 ]
-PUBLIC_ROUTE_HANDLERS: list[ControllerRouterHandler] = [live, ready, integration_logo]
+PUBLIC_ROUTE_HANDLERS: list[ControllerRouterHandler] = [live, ready, metrics_endpoint, integration_logo]
 SANDBOX_MOUNT_PATH = "/sandbox/intacct"
 
 Lifespan = Callable[["Litestar"], AbstractAsyncContextManager[None]]
@@ -165,12 +184,17 @@ class GatewayCore(InitPluginProtocol):
         )
         app_config.exception_handlers.update({HTTPException: render_error, Exception: render_error})
         app_config.middleware.insert(0, RequestContextMiddleware)
+        app_config.middleware.insert(1, PrometheusMiddleware)  # after routing: labels are route templates
+        app_config.after_exception.append(record_unmatched)  # requests no route matched
         app_config.request_max_body_size = settings.http.max_request_body_bytes
         app_config.openapi_config = openapi_config()
-        app_config.lifespan.extend([self._store, *self.extra_lifespans])
+        app_config.plugins.append(DecimalAsNumber())  # money is a JSON number, not Litestar's string
+        worker = [in_process_worker] if settings.sync.in_process_worker else []  # after the store
+        app_config.lifespan.extend([self._store, *worker, *self.extra_lifespans])
         app_config.state.update(
             {"settings": settings, "cipher": CredentialCipher.from_settings(settings.security)}
         )
+        app_config.state.setdefault("connector_metrics", connector_metrics())  # Intacct call metrics hook
         app_config.debug = False
         app_config.logging_config = None  # gateway.logging configures structlog and stdlib logging
         return app_config

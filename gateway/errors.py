@@ -148,6 +148,8 @@ def error_responses(*errors: type[GatewayError]) -> dict[int, ResponseSpec]:
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`")
 _UNKNOWN_FIELD = re.compile(r"unknown field `(?P<name>[^`]+)`")
 _MISSING_FIELD = re.compile(r"missing required field `(?P<name>[^`]+)`")
+# Checks of the unified model (datamodel._checked) name their field first: "`issueDate` is not a valid ...".
+_LEADING_FIELD = re.compile(r"^`(?P<name>[^`]+)` ")
 
 
 def _field_of(entry: dict[str, Any]) -> str:
@@ -156,7 +158,7 @@ def _field_of(entry: dict[str, Any]) -> str:
     path = ""
     if match := _MSGSPEC_PATH.search(message):
         path = match.group("path").lstrip(".")
-    for pattern in (_UNKNOWN_FIELD, _MISSING_FIELD):
+    for pattern in (_UNKNOWN_FIELD, _MISSING_FIELD, _LEADING_FIELD):
         if match := pattern.search(message):
             path = path.replace("[...]", "")
             return f"{path}.{match.group('name')}" if path else match.group("name")

@@ -117,12 +117,41 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncSettings:
+    """Background work and the calls made to the accounting platform on a user's behalf.
+
+    ``in_process_worker`` makes ``gateway serve`` run one worker next to the API (false for tests and
+    tools that build an app without wanting operations run behind their back). ``link_check_timeout``
+    bounds the credential check of ``PUT …/authorization``: a user is waiting on it, so an unreachable
+    platform leaves the connection ``PendingAuth`` after this long instead of retrying for minutes.
+    """
+
+    in_process_worker: bool = False
+    worker_concurrency: int = 4
+    link_check_timeout_seconds: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class PushSettings:
+    """Writes: attachment uploads, the Idempotency-Key window, webhook deliveries, push batching."""
+
+    max_attachment_bytes: int = 8 * 1024 * 1024
+    # Codat remembers an Idempotency-Key for 90 minutes.
+    idempotency_minutes: int = 90
+    webhook_timeout_seconds: float = 10.0
+    # How long a worker waits for more pushes of the same Intacct company before sending them together.
+    batch_window_seconds: float = 0.05
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     environment: Environment = "development"
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     log: LogSettings = field(default_factory=LogSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    push: PushSettings = field(default_factory=PushSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -162,12 +191,23 @@ class Settings:
                 mount_sandbox=bool(_bool(env, "GATEWAY_SANDBOX", False)),
             ),
             log=LogSettings(level=level, format="json" if log_format == "json" else "console"),
+            push=PushSettings(
+                max_attachment_bytes=_int(env, "ATTACHMENT_MAX_BYTES", 8 * 1024 * 1024, minimum=1),
+                idempotency_minutes=_int(env, "IDEMPOTENCY_KEY_MINUTES", 90, minimum=1),
+                webhook_timeout_seconds=float(_int(env, "WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)),
+                batch_window_seconds=_int(env, "PUSH_BATCH_WINDOW_MS", 50, minimum=0) / 1000,
+            ),
             security=SecuritySettings(
                 secret_key=secret,
                 previous_secret_keys=previous,
                 allow_endpoint_override=bool(
                     _bool(env, "ALLOW_ENDPOINT_URL_OVERRIDE", environment != "production")
                 ),
+            ),
+            sync=SyncSettings(
+                in_process_worker=bool(_bool(env, "GATEWAY_IN_PROCESS_WORKER", True)),
+                worker_concurrency=_int(env, "WORKER_CONCURRENCY", 4, minimum=1),
+                link_check_timeout_seconds=float(_int(env, "LINK_CHECK_TIMEOUT_SECONDS", 20, minimum=1)),
             ),
         )
 
@@ -182,6 +222,8 @@ class Settings:
             ),
             log=LogSettings(level="WARNING", format="console"),
             security=SecuritySettings(secret_key="test-secret-key-not-for-production"),
+            # No worker behind the tests' back; an unreachable Intacct is given up on quickly.
+            sync=SyncSettings(link_check_timeout_seconds=2.0),
         )
 
     def with_overrides(self, **groups: object) -> Settings:

@@ -17,6 +17,7 @@ Writes default to ``uniqueid=true`` with caller-supplied deterministic controlid
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -45,6 +46,7 @@ from connectors.intacct.limits import (
     LimitStore,
     default_limit_store,
 )
+from connectors.intacct.metrics import function_label, outcome_of, report_calls, report_retry
 from connectors.intacct.session import Session, SessionCache, accept_endpoint, default_session_cache
 from connectors.intacct.transport import HttpAnswer, IntacctTransport
 from connectors.intacct.xml import functions as fn
@@ -56,13 +58,15 @@ from connectors.intacct.xml.envelope import (
     build_request,
     function_element,
 )
-from connectors.intacct.xml.parse import XmlRejected
+from connectors.intacct.xml.parse import XmlForbidden, XmlRejected
 from connectors.intacct.xml.redact import RedactedBody
 from connectors.intacct.xml.response import FunctionResult, Response, parse_response
 
 log = structlog.get_logger(__name__)
 
 DuplicateResolver = Callable[[IntacctDuplicateError], Awaitable[FunctionResult]]
+#: Sign-ins one request may trigger when its sessions keep expiring under it (a loop guard).
+MAX_SESSION_RENEWALS = 5
 Record = dict[str, Any]
 
 
@@ -103,6 +107,7 @@ class IntacctClient:
     Shared, process-wide parts are injected: ``limit_store`` (PostgreSQL-backed in the gateway),
     ``session_cache`` and ``http`` (the transport around the pooled ``httpx.AsyncClient``). Each defaults
     to a process-wide instance, so many clients of the same company share sessions and limits.
+    ``metrics`` is the host's hook (``connectors.intacct.metrics``): limit waits, calls and retries.
     """
 
     def __init__(
@@ -119,6 +124,7 @@ class IntacctClient:
         self.credentials = credentials
         self.limits = limits or (limiter.settings if limiter is not None else LimitSettings())
         self.limiter = limiter or Limiter(limit_store or default_limit_store(), self.limits, metrics=metrics)
+        self.metrics: object | None = metrics if metrics is not None else self.limiter.metrics
         self.sessions = session_cache or default_session_cache()
         self.http = http or IntacctTransport()
         self._log = log.bind(company_id=credentials.company_id, entity_id=credentials.entity_id)
@@ -150,6 +156,8 @@ class IntacctClient:
         if answer.is_xml or looks_xml:
             try:
                 return parse_response(body, http_status=answer.status_code)
+            except XmlForbidden:
+                raise  # a DTD, entities or an oversized body: hostile, not "cut off"
             except XmlRejected as exc:
                 if b"rate limit exceeded" in body.lower():
                     raise IntacctRateLimited(
@@ -188,6 +196,7 @@ class IntacctClient:
                 resend_safe=resend_safe,
                 gate=self._gate,
                 log_context={"company_id": self.credentials.company_id},
+                on_retry=self._retried,
             )
             rlog.debug("intacct.response", status=answer.status_code, body=RedactedBody(answer.body))
             try:
@@ -203,7 +212,11 @@ class IntacctClient:
                 retry_after = _retry_after(answer)
                 delay = retry_after if retry_after is not None else policy.delay(throttled)
                 rlog.info("intacct.throttled", attempt=throttled, delay=round(delay, 3), reason=exc.message)
+                self._retried("rate_limited")
                 await self.http.sleep(delay)
+
+    def _retried(self, reason: str) -> None:
+        report_retry(self.metrics, reason)
 
     @staticmethod
     def _throttled(response: Response) -> IntacctRateLimited | None:
@@ -223,6 +236,16 @@ class IntacctClient:
         return await self.sessions.get(self.credentials.cache_key, self._login, fresh=fresh)
 
     async def _login(self) -> Session:
+        started = time.perf_counter()
+        try:
+            session = await self._sign_in()
+        except BaseException as exc:  # cancelled too: a caller's timeout is an outcome worth counting
+            report_calls(self.metrics, ["getAPISession"], [outcome_of(exc)], time.perf_counter() - started)
+            raise
+        report_calls(self.metrics, ["getAPISession"], ["success"], time.perf_counter() - started)
+        return session
+
+    async def _sign_in(self) -> Session:
         creds = self.credentials
         controlid = new_controlid()
         auth: Authentication = LoginAuth(
@@ -264,12 +287,27 @@ class IntacctClient:
     async def _run(
         self, functions: Sequence[Function], *, uniqueid: bool, transaction: bool
     ) -> list[FunctionResult]:
-        """Send one request (session auth; one re-sign-in on an authentication failure)."""
+        """Send one request and report each function's outcome to the metrics hook."""
+        names = [function_label(f.element) for f in functions]
+        started = time.perf_counter()
+        try:
+            results = await self._send(functions, uniqueid=uniqueid, transaction=transaction)
+        except BaseException as exc:  # cancelled too: a caller's timeout is an outcome worth counting
+            report_calls(self.metrics, names, [outcome_of(exc)] * len(names), time.perf_counter() - started)
+            raise
+        outcomes = ["success" if r.ok else outcome_of(r.error or ConnectorError("failed")) for r in results]
+        report_calls(self.metrics, names, outcomes, time.perf_counter() - started)
+        return results
+
+    async def _send(
+        self, functions: Sequence[Function], *, uniqueid: bool, transaction: bool
+    ) -> list[FunctionResult]:
+        """Send one request with session auth; a refused session is renewed (one shared sign-in)."""
         has_writes = any(f.is_write for f in functions)
         resend_safe = uniqueid or not has_writes
         key = self.credentials.cache_key
         elements = [function_element(f.controlid, f.element) for f in functions]
-        renewed = False
+        renewals = 0
         while True:
             session = await self.get_api_session()
             control = self._control(uniqueid=uniqueid)
@@ -288,8 +326,13 @@ class IntacctClient:
                 raise control_failure.error
             auth_failure = response.auth_diagnosis()
             if auth_failure is not None:
+                # A session that never served a request (the one just opened) being refused means the
+                # credentials cannot hold a session. One that had worked, or that another call already
+                # replaced, merely expired while this request waited for the limiter: renew again.
+                never_worked = self.sessions.unproven(key, session)
                 self.sessions.invalidate(key, session)
-                if renewed:
+                renewals += 1
+                if renewals > 1 and (never_worked or renewals > MAX_SESSION_RENEWALS):
                     error = auth_failure.error
                     if isinstance(error, ConnectorConfigError):
                         raise error
@@ -297,7 +340,7 @@ class IntacctClient:
                         f"Intacct refused a freshly opened session: {error.message}", errors=error.errors
                     ) from error
                 rlog.info("intacct.session_rejected", reason=auth_failure.error.message)
-                renewed = True
+                self._retried("session_expired")
                 continue
             if response.authentication is not None:
                 self.sessions.touch(key, session.session_id, response.authentication.session_timeout)
@@ -315,6 +358,7 @@ class IntacctClient:
         ]
         if retry and not transaction:
             self._log.info("intacct.read_retry_once", controlids=[functions[i].controlid for i in retry])
+            self._retried("read_retry")
             again = await self._run([functions[i] for i in retry], uniqueid=False, transaction=False)
             for i, result in zip(retry, again, strict=True):
                 results[i] = result

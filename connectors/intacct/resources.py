@@ -3,7 +3,8 @@
 These are facts, not behaviour: the mapping layer adds mappers, the gateway reads ``operations`` to
 answer "not supported" before calling Intacct (e.g. ``transfers`` are read-only: the XML gateway has no
 create function for funds transfers). Class attributes, like singer streams, so they are readable
-without an instance and checked by the contract suite.
+without an instance and checked by the contract suite. The declared operations are exactly what the
+mapping registry (``mapping/__init__.py``) can plan; a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from connectors.base import Operation
 READ = frozenset({Operation.READ})
 READ_CREATE = frozenset({Operation.READ, Operation.CREATE})
 READ_CREATE_UPDATE = frozenset({Operation.READ, Operation.CREATE, Operation.UPDATE})
+READ_CREATE_DELETE = frozenset({Operation.READ, Operation.CREATE, Operation.DELETE})
+ALL = frozenset(Operation)
 
 
 class IntacctResource:
@@ -40,8 +43,8 @@ class Bills(IntacctResource):
     data_type = "bills"
     upstream_object = "APBILL"
     id_field = "RECORDID"
-    operations = READ_CREATE_UPDATE
-    write_functions = ("create_bill", "update_bill", "create APBILL", "update APBILL")
+    operations = ALL
+    write_functions = ("create_bill", "create APBILL", "update APBILL", "delete APBILL")
     line_object = "APBILLITEM"
 
 
@@ -57,8 +60,8 @@ class BillPayments(IntacctResource):
     data_type = "billPayments"
     upstream_object = "APPYMT"
     id_field = "DOCNUMBER"
-    operations = READ_CREATE
-    write_functions = ("create APPYMT",)
+    operations = READ_CREATE_DELETE
+    write_functions = ("create APPYMT", "delete APPYMT")
     line_object = "APPYMTDETAIL"
 
 
@@ -68,6 +71,8 @@ class CreditNotes(IntacctResource):
     operations = READ_CREATE
     write_functions = ("create_aradjustment",)
     line_object = "ARADJUSTMENTITEM"
+    #: Negative AR invoices are credit notes in Codat's model.
+    extra_objects = ("ARINVOICE",)
 
 
 class DirectIncomes(IntacctResource):
@@ -93,7 +98,7 @@ class Payments(IntacctResource):
     upstream_object = "ARPYMT"
     id_field = "DOCNUMBER"
     operations = READ_CREATE
-    write_functions = ("create ARPYMT", "create_arpayment")
+    write_functions = ("create ARPYMT",)
     line_object = "ARPYMTDETAIL"
 
 
@@ -110,8 +115,8 @@ class JournalEntries(IntacctResource):
     data_type = "journalEntries"
     upstream_object = "GLBATCH"
     id_field = "BATCHNO"
-    operations = READ_CREATE
-    write_functions = ("create GLBATCH",)
+    operations = READ_CREATE_DELETE
+    write_functions = ("create GLBATCH", "delete GLBATCH")
     line_object = "GLENTRY"
 
 
@@ -150,7 +155,17 @@ class TrackingCategories(IntacctResource):
 
     data_type = "trackingCategories"
     upstream_object = "DEPARTMENT"
-    extra_objects = ("LOCATION", "CLASS", "PROJECT", "ITEM", "WAREHOUSE", "CUSTOMER", "VENDOR")
+    extra_objects = (
+        "LOCATION",
+        "CLASS",
+        "PROJECT",
+        "TASK",
+        "CUSTOMER",
+        "VENDOR",
+        "EMPLOYEE",
+        "ITEM",
+        "WAREHOUSE",
+    )
 
 
 class Items(IntacctResource):
@@ -163,6 +178,22 @@ class Journals(IntacctResource):
     data_type = "journals"
     upstream_object = "GLJOURNAL"
     id_field = "SYMBOL"
+
+
+class PaymentMethods(IntacctResource):
+    """Intacct's fixed list of payment methods, under Codat's numeric ids (no object to page through)."""
+
+    data_type = "paymentMethods"
+    upstream_object = "PAYMENTMETHOD"
+    id_field = "NAME"
+
+
+class CompanyInfo(IntacctResource):
+    """The connected company and entity (``LOCATIONENTITY``), as one record."""
+
+    data_type = "companyInfo"
+    upstream_object = "LOCATIONENTITY"
+    id_field = "LOCATIONID"
 
 
 RESOURCES: tuple[type[IntacctResource], ...] = (
@@ -182,6 +213,8 @@ RESOURCES: tuple[type[IntacctResource], ...] = (
     TrackingCategories,
     Items,
     Journals,
+    PaymentMethods,
+    CompanyInfo,
 )
 
 #: Unified data type name -> resource class.

@@ -29,6 +29,8 @@ class Session:
     endpoint: str
     location_id: str | None = None
     expires_at: dt.datetime | None = None
+    #: A request has succeeded with it (so a later refusal means it expired, not that it never worked).
+    proven: bool = False
 
     def usable(self, now: dt.datetime) -> bool:
         """Still good for a while (Intacct's timestamps may lack a zone: read as UTC)."""
@@ -93,10 +95,17 @@ class SessionCache:
             del self._sessions[key]
 
     def touch(self, key: str, session_id: str, expires_at: dt.datetime | None) -> None:
-        """Slide the expiry forward from the ``sessiontimeout`` of a response to this session."""
+        """A request succeeded with this session: mark it proven and slide its expiry forward from the
+        response's ``sessiontimeout``."""
         current = self._sessions.get(key)
-        if current is not None and expires_at is not None and current.session_id == session_id:
-            self._sessions[key] = replace(current, expires_at=_aware(expires_at))
+        if current is not None and current.session_id == session_id:
+            expiry = _aware(expires_at) if expires_at is not None else current.expires_at
+            self._sessions[key] = replace(current, expires_at=expiry, proven=True)
+
+    def unproven(self, key: str, session: Session) -> bool:
+        """``session`` is still the cached one and no request has succeeded with it yet."""
+        current = self._sessions.get(key)
+        return current is not None and current.session_id == session.session_id and not current.proven
 
     def clear(self) -> None:
         self._sessions.clear()

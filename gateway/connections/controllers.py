@@ -10,9 +10,11 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post, put
+from litestar.di import Provide
 from litestar.params import Parameter
 
 from datamodel.platform import Connection, ConnectionCreate, Connections, ConnectionStatusUpdate
+from gateway.connections.linking import Linker, provide_linker
 from gateway.connections.schemas import IntacctAuthorization
 from gateway.connections.service import ConnectionService
 from gateway.errors import NotFound, error_responses
@@ -107,15 +109,21 @@ class ConnectionController(Controller):
         "/{connectionId:str}/authorization",
         operation_id="update-connection-authorization",
         summary="Update authorization",
-        description="Store the Sage Intacct credentials of the connection, encrypted at rest.",
+        description=(
+            "Store the Sage Intacct credentials of the connection (encrypted at rest) and check them at "
+            "once: Linked (connectionInfo lists the entities; the first pull of every data type is "
+            "queued), Unlinked with Intacct's reason in dataConnectionErrors, or PendingAuth when Intacct "
+            "could not be reached."
+        ),
         responses=error_responses(NotFound),
+        dependencies={"linker": Provide(provide_linker, sync_to_thread=False)},
     )
     async def update_authorization(
         self,
         tenant: TenantContext,
-        connections: ConnectionService,
+        linker: Linker,
         companyId: CompanyId,
         connectionId: ConnectionId,
         data: IntacctAuthorization,
     ) -> Connection:
-        return await connections.authorize(tenant, UUID(companyId), UUID(connectionId), data)
+        return await linker.authorize(tenant, UUID(companyId), UUID(connectionId), data)

@@ -32,7 +32,7 @@ PlanDelete = Callable[..., "WritePlan"]
 Refusal = Callable[[Mapping[str, Any]], "str | None"]
 
 #: Codat spells some types two ways (``POST …/push/accounts`` but ``GET …/options/chartOfAccounts``).
-ALIASES: dict[str, str] = {"chartOfAccounts": "accounts", "info": "companyInfo"}
+ALIASES: dict[str, str] = {"chartOfAccounts": "accounts", "info": "companyInfo", "company": "companyInfo"}
 
 NO_TRANSFER_CREATE = (
     "Sage Intacct's XML Web Services have no function that creates a funds transfer (FUNDSTRANSFER is "

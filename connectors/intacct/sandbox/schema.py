@@ -139,6 +139,8 @@ SPECS: dict[str, ObjectSpec] = {
         _line("ARPYMTDETAIL", "ARPYMT", "PAYMENTKEY"),
         _header("OTHERRECEIPTS", _lines("OTHERRECEIPTSENTRY", "RECORDKEY", "OTHERRECEIPTSENTRIES"), {}, {}),
         _line("OTHERRECEIPTSENTRY", "OTHERRECEIPTS"),
+        _header("DEPOSIT", _lines("DEPOSITENTRY", "RECORDKEY", "DEPOSITENTRIES"), {}, {}),
+        _line("DEPOSITENTRY", "DEPOSIT"),
         _header("FUNDSTRANSFER", _lines("FUNDSTRANSFERENTRY", "RECORDKEY", "FUNDSTRANSFERENTRIES"), {}, {}),
         _line("FUNDSTRANSFERENTRY", "FUNDSTRANSFER"),
         _header(

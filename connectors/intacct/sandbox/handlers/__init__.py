@@ -2,7 +2,9 @@
 
 Imports are explicit and happen when an app is created, not when this package is imported, so the
 registry has no import-time side effects. The transaction write handlers (``ap``, ``ar``, ``oe``,
-``cash``, ``gl``, ``supdoc``) are imported only when their module exists, so the core works on its own.
+``cash``, ``gl``, ``supdoc``, and ``ap_delete``, ``ar_update``, ``ar_apply``, ``deposits`` for payment
+deletes, invoice updates, later AR applications and bank deposits) are imported only when their
+module exists, so the core works on its own.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import importlib.util
 #: Always present: sessions, query, readByQuery/read, master data.
 CORE_MODULES = ("session", "query", "read", "parties")
 #: Transaction write handlers, imported when present.
-WRITE_MODULES = ("ap", "ar", "oe", "cash", "gl", "supdoc")
+WRITE_MODULES = ("ap", "ar", "oe", "cash", "gl", "supdoc", "ap_delete", "ar_update", "ar_apply", "deposits")
 
 _loaded: list[str] = []
 

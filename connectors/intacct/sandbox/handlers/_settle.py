@@ -7,7 +7,8 @@ credit memos applied with them, so it lives here once.
 
 Amounts are signed like the document: applying 10 to a credit memo whose total is -30 moves its due
 amount to -20. Lines are settled top-down ("waterfall", as Intacct applies an unallocated payment)
-unless the caller named the line (``ENTRYKEY``).
+unless the caller named the line (``ENTRYKEY``). Deleting a posted payment *unpays* what it paid,
+bottom-up, so removing the latest payment restores exactly the lines it filled.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ def settle(
 ) -> None:
     """Apply ``trx`` (positive, transaction currency) to ``document``.
 
-    ``kind``: ``select`` (payment awaiting approval), ``unselect``, ``pay``, or ``release`` (a
-    selected amount becomes paid).
+    ``kind``: ``select`` (payment awaiting approval), ``unselect``, ``pay``, ``release`` (a
+    selected amount becomes paid) or ``unpay`` (a deleted payment gives the amount back).
     """
     signed = trx * sign(document)
     rate = dec(document, "EXCHANGE_RATE") or Decimal(1)
@@ -81,11 +82,19 @@ def settle(
         changes["TRX_TOTALPAID"] = amount(dec(document, "TRX_TOTALPAID") + signed)
         changes["TRX_TOTALDUE"] = amount(dec(document, "TRX_TOTALDUE") - signed)
         changes["TRX_ENTITYDUE"] = changes["TRX_TOTALDUE"]
+    if kind == "unpay":
+        changes["TOTALPAID"] = amount(dec(document, "TOTALPAID") - base)
+        changes["TOTALDUE"] = amount(dec(document, "TOTALDUE") + base)
+        changes["TRX_TOTALPAID"] = amount(dec(document, "TRX_TOTALPAID") - signed)
+        changes["TRX_TOTALDUE"] = amount(dec(document, "TRX_TOTALDUE") + signed)
+        changes["TRX_ENTITYDUE"] = changes["TRX_TOTALDUE"]
     merged = {**document, **changes}
     state = settled_state(merged)
     changes["STATE"], changes["RAWSTATE"] = state, RAWSTATES[state]
     if state == "Paid":
         changes["WHENPAID"] = f"{day:%m/%d/%Y}"
+    elif kind == "unpay":
+        changes["WHENPAID"] = ""
     company.update(obj, int(document["RECORDNO"]), changes)
     settle_lines(company, line_obj, document, signed, rate, kind=kind, entrykey=entrykey)
 
@@ -116,6 +125,8 @@ def settle_lines(
     )
     if entrykey:
         lines = [r for r in lines if r["RECORDNO"] == entrykey]
+    elif kind == "unpay":
+        lines.reverse()
     remaining = signed
     for index, line in enumerate(lines):
         if remaining == 0:
@@ -124,6 +135,8 @@ def settle_lines(
             room = dec(line, "TRX_AMOUNT") - dec(line, "TRX_TOTALPAID") - dec(line, "TRX_TOTALSELECTED")
         elif kind == "pay":
             room = dec(line, "TRX_AMOUNT") - dec(line, "TRX_TOTALPAID")
+        elif kind == "unpay":
+            room = dec(line, "TRX_TOTALPAID")
         else:
             room = dec(line, "TRX_TOTALSELECTED")
         last = index == len(lines) - 1
@@ -151,4 +164,7 @@ def _line_changes(line: Record, part: Decimal, rate: Decimal, kind: str) -> Reco
     if kind in ("pay", "release"):
         changes["TOTALPAID"] = amount(dec(line, "TOTALPAID") + base)
         changes["TRX_TOTALPAID"] = amount(dec(line, "TRX_TOTALPAID") + part)
+    if kind == "unpay":
+        changes["TOTALPAID"] = amount(dec(line, "TOTALPAID") - base)
+        changes["TRX_TOTALPAID"] = amount(dec(line, "TRX_TOTALPAID") - part)
     return changes

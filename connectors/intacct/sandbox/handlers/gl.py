@@ -7,8 +7,13 @@ turned into the opposite side, as the SDKs do. Lines use the GL spellings of the
 ``EXCH_RATE_DATE`` defaulting to the batch date). Bank-tied accounts are allowed here: moving cash is
 what journal entries are for. Custom fields on the header and lines are stored under their names.
 
-ASSUMPTION: Intacct's wording for an unbalanced entry is not documented; the text used here names
-both totals.
+Deleting (``<delete><object>GLBATCH</object><keys>…</keys></delete>``) removes the batch with all
+its entries. Entries a subledger posted (``MODULE`` other than ``2.GL``) belong to that module, and a
+reversed batch or a reversal is kept as history; a posted batch in a closed period is refused like a
+posting into it.
+
+ASSUMPTION: Intacct's wording for an unbalanced entry and for the delete refusals is not documented;
+the texts used here name the values involved.
 """
 
 from __future__ import annotations
@@ -28,9 +33,10 @@ from connectors.intacct.sandbox.handlers._parse import (
     object_date,
     text,
 )
-from connectors.intacct.sandbox.registry import CallContext, object_handler
+from connectors.intacct.sandbox.handlers.ap_delete import reachable, split_keys
+from connectors.intacct.sandbox.registry import CallContext, FunctionFailed, object_handler
 from connectors.intacct.sandbox.state import Entity, Record, intacct_timestamp
-from connectors.intacct.sandbox.validate import Refs, invalid, recording, refuse
+from connectors.intacct.sandbox.validate import Refs, error, invalid, recording, refuse
 
 HEADER_FIELDS = {
     "JOURNAL", "BATCH_DATE", "REVERSEDATE", "BATCH_TITLE", "HISTORY_COMMENT", "REFERENCENO",
@@ -192,3 +198,35 @@ def create_glbatch(ctx: CallContext, element: etree._Element) -> list[etree._Ele
     with recording("create", "glbatch"):
         recordno = post_journal_entry(ctx, tree)
     return object_result("GLBATCH", recordno)
+
+
+#: GLBATCH stored states of reversals (``Reversal pending``, ``Reversed``).
+REVERSAL_STATES = ("L", "Z")
+
+
+def delete_journal_entry(ctx: CallContext, key: str) -> None:
+    company = ctx.company
+    batch = company.get("GLBATCH", int(key)) if key.isdigit() else None
+    if batch is None or not reachable(ctx, batch):
+        raise FunctionFailed(error(f"Cannot find glbatch with key '{key}' to delete."))
+    label = f"{batch.get('JOURNAL', '')}-{batch.get('BATCHNO', key)}"
+    with recording("delete", "glbatch"):
+        module = str(batch.get("MODULE") or "2.GL")
+        if module != "2.GL":
+            refuse(f"The journal entry {label} was posted by the {module} subledger; delete it there.")
+        if batch.get("REVERSEDKEY") or batch.get("REVERSEDFROM") or batch.get("RAWSTATE") in REVERSAL_STATES:
+            refuse(f"The journal entry {label} is part of a reversal and cannot be deleted.")
+        day = object_date(str(batch.get("BATCH_DATE") or ""), "BATCH_DATE")
+        if batch.get("RAWSTATE") == "P" and day is not None:
+            Refs(ctx).open_period(day)
+    for entry in company.find("GLENTRY", BATCHNO=str(batch["RECORDNO"])):
+        company.delete("GLENTRY", int(entry["RECORDNO"]))
+    company.delete("GLBATCH", int(key))
+
+
+@object_handler("delete", "GLBATCH")
+def delete_glbatch(ctx: CallContext, element: etree._Element) -> list[etree._Element]:
+    """Each key is a GLBATCH RECORDNO; the batch goes with all its GLENTRY rows."""
+    for key in split_keys(element):
+        delete_journal_entry(ctx, key)
+    return []

@@ -1,0 +1,1 @@
+"""Attachments of records: upload (a push operation), list, metadata, download."""

@@ -1,0 +1,1 @@
+"""Per-connection settings (custom field mappings, auto-numbering, approvals, limits)."""

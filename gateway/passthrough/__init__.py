@@ -1,0 +1,1 @@
+"""Passthrough: query and write platform objects the unified model does not cover (e.g. Intacct PROJECT)."""
