@@ -2,8 +2,8 @@
 
 Codat identifies Sage Intacct by the platform key ``knfz``. Ids are derived deterministically from
 the key (UUID v5) so that ``integrationId``/``sourceId`` on connections never change between
-restarts or replicas. A second connector adds one ``IntegrationInfo`` line here next to its
-``connectors`` registry entry.
+restarts or replicas. The catalogue is derived from ``connectors.registry``: a second connector
+appears here by its registry line alone.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from connectors.registry import CONNECTORS
 from datamodel.platform import Integration, Integrations, SourceType
 from gateway.errors import NotFound
 from gateway.paging import PageRequest, matches
@@ -43,7 +44,7 @@ class IntegrationInfo:
 
 
 CATALOG: dict[str, IntegrationInfo] = {
-    "knfz": IntegrationInfo(key="knfz", name="Sage Intacct"),
+    key: IntegrationInfo(key=key, name=getattr(factory, "name", key)) for key, factory in CONNECTORS.items()
 }
 
 
