@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import asyncpg
 import msgspec
 import structlog
 from litestar import MediaType, Request, Response
@@ -239,6 +240,12 @@ _HTTP_MAP: dict[int, type[GatewayError]] = {
 }
 
 
+_UNSTORABLE_TEXT = (
+    asyncpg.exceptions.UntranslatableCharacterError,
+    asyncpg.exceptions.CharacterNotInRepertoireError,
+)
+
+
 def to_gateway_error(exc: Exception, request: Request[Any, Any, Any] | None = None) -> GatewayError:
     """Translate any exception into the GatewayError that will be rendered."""
     if isinstance(exc, GatewayError):
@@ -249,6 +256,8 @@ def to_gateway_error(exc: Exception, request: Request[Any, Any, Any] | None = No
         return _from_connector(exc)
     if isinstance(exc, InvalidParameter):  # records: bad page/pageSize/query/orderBy
         return InvalidRequest.field(exc.parameter, str(exc), "Query")
+    if isinstance(exc, _UNSTORABLE_TEXT):  # PostgreSQL stores no NUL in text or jsonb: the input's fault
+        return InvalidRequest("Text may not contain the NUL character (\\u0000).")
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         cls = _HTTP_MAP.get(exc.status_code)
         if cls is None:

@@ -422,7 +422,7 @@ class IntacctClient:
         pagesize: int = fn.QUERY_MAX_PAGESIZE,
         docparid: str | None = None,
         concurrency: int | None = None,
-    ) -> AsyncGenerator[list[Record], None]:
+    ) -> AsyncGenerator[q.QueryPage, None]:
         """``async for page in client.query("APBILL", [...], filter=modified_since(t))`` (``query.py``)."""
         return q.query_pages(
             self,

@@ -236,6 +236,22 @@ def _data_of(result: FunctionResult) -> tuple[list[Record], int | None, int | No
     return data.records, data.totalcount, data.numremaining
 
 
+class QueryPage(list[Record]):
+    """A page of ``query`` rows that also carries the ``totalcount`` Intacct reported for the query.
+
+    A plain list to every caller that only iterates; readers that want progress or a completeness
+    check read ``total`` (``None`` when Intacct did not say).
+    """
+
+    total: int | None = None
+
+
+def _page(records: list[Record], total: int | None) -> QueryPage:
+    page = QueryPage(records)
+    page.total = total
+    return page
+
+
 async def query_pages(
     client: IntacctClient,
     object_name: str,
@@ -247,7 +263,7 @@ async def query_pages(
     pagesize: int = fn.QUERY_MAX_PAGESIZE,
     docparid: str | None = None,
     concurrency: int | None = None,
-) -> AsyncGenerator[list[Record], None]:
+) -> AsyncGenerator[QueryPage, None]:
     """Yield pages of ``query`` results; after the first, pages arrive in completion order."""
     flt = simplify(filter) if filter is not None else None
     window = max(1, concurrency or client.limits.max_concurrent)
@@ -268,7 +284,7 @@ async def query_pages(
         return offset, records, total, remaining
 
     _, first, total, remaining = await fetch(0)
-    yield first
+    yield _page(first, total)
     if not remaining:
         return
     total = total if total is not None else len(first) + remaining
@@ -285,7 +301,7 @@ async def query_pages(
                 if offset >= last_offset:
                     last_offset, last_remaining = offset, page_remaining or 0
                 if records:
-                    yield records
+                    yield _page(records, total)
         # Rows added while paging: continue sequentially past the end the first page announced.
         offset = last_offset
         while last_remaining:
@@ -294,7 +310,7 @@ async def query_pages(
             last_remaining = page_remaining or 0
             if not records:
                 break
-            yield records
+            yield _page(records, total)
     finally:
         for task in in_flight:
             task.cancel()

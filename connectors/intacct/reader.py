@@ -147,7 +147,8 @@ class Reader:
             yield ReadPage([await self._company_info(facts)], total=1)
             return
         dimensions_seen: list[str] = []
-        for spec in self._specs(canonical, facts):
+        specs = self._specs(canonical, facts)
+        for spec in specs:
             yielded = False
             try:
                 async for page in self._pages(spec, self._filter(spec, modified_since)):
@@ -161,7 +162,9 @@ class Reader:
                     ]
                     if records:
                         yielded = True
-                        yield ReadPage(records)
+                        # Intacct's count for the whole read, when one object answers all of it.
+                        total = getattr(page, "total", None) if len(specs) == 1 else None
+                        yield ReadPage(records, total=total)
             except (ConnectorProtocolError, ConnectorRejectedError) as exc:
                 if canonical != "trackingCategories" or yielded:
                     raise

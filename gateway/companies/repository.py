@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from gateway.records import Compiler, Node, OrderBy, Params
+from gateway.records import Compiler, Listing, Node, OrderBy, Params, in_order
 
 COLUMNS = "id, tenant_id, name, description, tags, created_at, last_sync"
 # What `query`/`orderBy` see: the company as the API shows it (dates compared on real columns).
@@ -20,6 +20,9 @@ _QUERYABLE = """
 _COMPILER = Compiler(
     column="data", timestamp_columns={("created",): "created_at", ("lastSync",): "last_sync"}
 )
+
+
+_LISTING = Listing(_QUERYABLE, _COMPILER, "created_at ASC, id ASC")
 
 
 def _decode(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,32 +72,16 @@ class CompanyRepository:
         offset: int,
     ) -> tuple[list[dict[str, Any]], int]:
         params = Params([tenant_id])
-        clauses = [_COMPILER.where(query, params) if query is not None else "TRUE"]
-        if tags:
-            clauses.append(f"tags @> {params.add(_json(tags))}::jsonb")
-        where = " AND ".join(clauses)
-        where_args = list(params.values)
-        order_sql = _COMPILER.order_by(order, params, tiebreak="id") if order else "created_at ASC, id ASC"
-        limit_ph, offset_ph = params.add(limit), params.add(offset)
+        filters = [f"tags @> {params.add(_json(tags))}::jsonb"] if tags else []
         async with self._pool.acquire() as conn:
-            total = await conn.fetchval(
-                f"WITH q AS ({_QUERYABLE}) SELECT count(*) FROM q WHERE {where}", *where_args
-            )
-            ids = [
-                r["id"]
-                for r in await conn.fetch(
-                    f"WITH q AS ({_QUERYABLE}) SELECT id FROM q WHERE {where} "
-                    f"ORDER BY {order_sql} LIMIT {limit_ph} OFFSET {offset_ph}",
-                    *params.values,
-                )
-            ]
+            found, total = await _LISTING.page(conn, params, query, order, limit, offset, filters)
+            ids = [r["id"] for r in found]
             rows = await conn.fetch(
                 f"SELECT {COLUMNS} FROM companies WHERE tenant_id = $1 AND id = ANY($2::uuid[])",
                 tenant_id,
                 ids,
             )
-        by_id = {r["id"]: _decode(r) for r in rows}
-        return [by_id[i] for i in ids if i in by_id], int(total)
+        return in_order(ids, rows, _decode), total
 
     async def update(
         self, tenant_id: uuid.UUID, company_id: uuid.UUID, changes: Mapping[str, Any]

@@ -12,7 +12,9 @@ How a pull runs, and why:
   because an upsert with identical content changes nothing.
 * **Deletions.** After the read, ``connector.list_ids`` (key fields only, cheap) gives every id that
   still exists; stored records of the type that are not among them get ``metadata.isDeleted = true``.
-  Listing after reading (not before) means a record created during the pull is never flagged.
+  Listing after reading (not before) means a record created during the pull is never flagged. A full
+  read whose id count equals the total the platform reported at its start already holds that list, so
+  it is used instead (a deletion during the read changes the count and falls back to listing).
 * **Outcomes.** Credentials refused -> ``AuthError`` and the connection becomes ``Unlinked``; the type
   unsupported -> ``NotSupported``; platform unavailable or throttling -> the worker retries later
   (``FetchError``/``RateLimitError`` once attempts run out). The watermark only moves on success.
@@ -160,8 +162,11 @@ class PullHandler:
         started = await pulls.db_now(self.pool)
         counts = {"read": 0, "inserted": 0, "updated": 0, "unchanged": 0, "deleted": 0, "pages": 0}
         total: int | None = None
+        seen: set[str] | None = set() if full else None
         async for page in read(name, modified_since=since):
             records = [self._with_id(spec, record) for record in page.records]
+            if seen is not None:
+                seen.update(record["id"] for record in records)
             if records:
                 done = await self.records.upsert(
                     op.tenant_id, op.company_id, spec.name, records, connection_id=connection_id
@@ -178,7 +183,14 @@ class PullHandler:
                 self.on_progress(op, DatasetStatus.FETCHING.value, progress, counts["read"])
         if self.detect_deletions and spec is not COMPANY_INFO:
             await pulls.set_stage(self.pool, op.id, DatasetStatus.PROCESSING.value, 95)
-            counts["deleted"] = await self._flag_deleted(op, spec, connector, name, bound)
+            if seen is not None and total is not None and len(seen) == total:
+                # A full read that saw exactly as many records as the platform counted when it began
+                # has the complete id list already: listing the ids again would cost a second pass.
+                counts["deleted"] = await self.records.mark_missing_deleted(
+                    op.tenant_id, op.company_id, spec.name, seen
+                )
+            else:
+                counts["deleted"] = await self._flag_deleted(op, spec, connector, name, bound)
         live = await pulls.count_live(self.pool, op.tenant_id, op.company_id, spec.name)
         await pulls.record_success(
             self.pool,

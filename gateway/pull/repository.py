@@ -18,7 +18,7 @@ import msgspec
 from datamodel.operations import DataStatus, PullOperation
 from gateway.data.catalog import dataset_keys
 from gateway.jobs.rows import Db
-from gateway.records import Compiler, Node, OrderBy, Params
+from gateway.records import Compiler, Listing, Node, OrderBy, Params
 
 NIL_UUID = str(uuid.UUID(int=0))
 #: Dataset statuses that mean "this pull failed" (what a Failed operation may have recorded).
@@ -73,6 +73,7 @@ WHERE o.tenant_id = $1 AND o.company_id = $2 AND o.kind = 'pull'
 # ``completed`` stays a JSON field (absent while running) so that it sorts last descending, as the
 # query language orders absent values; ``requested`` is never absent and uses its indexed column.
 _COMPILER = Compiler(column="data", timestamp_columns={("requested",): "requested_at"})
+_LISTING = Listing(_VIEW, _COMPILER, "requested_at DESC, id DESC", select="data::text AS data")
 _DECODE = msgspec.json.Decoder(PullOperation)
 
 
@@ -126,16 +127,8 @@ async def list_pulls(
 ) -> tuple[list[PullOperation], int]:
     """A page of the company's pull operations (newest first unless ``orderBy`` says otherwise)."""
     params = Params([tenant_id, company_id, _keys()])
-    where = _COMPILER.where(query, params) if query is not None else "TRUE"
-    total = await db.fetchval(f"WITH q AS ({_VIEW}) SELECT count(*) FROM q WHERE {where}", *params.values)
-    order_sql = _COMPILER.order_by(order, params, tiebreak="id") if order else "requested_at DESC, id DESC"
-    limit_ph, offset_ph = params.add(limit), params.add(offset)
-    rows = await db.fetch(
-        f"WITH q AS ({_VIEW}) SELECT data::text AS data FROM q WHERE {where} "
-        f"ORDER BY {order_sql} LIMIT {limit_ph}::bigint OFFSET {offset_ph}::bigint",
-        *params.values,
-    )
-    return [_decode(row) for row in rows], int(total)
+    rows, total = await _LISTING.page(db, params, query, order, limit, offset)
+    return [_decode(row) for row in rows], total
 
 
 _DATA_STATUS = f"""

@@ -22,7 +22,7 @@ import msgspec
 
 from gateway.jobs.models import PUSH
 from gateway.jobs.rows import Db
-from gateway.records import Compiler, Node, OrderBy, Params
+from gateway.records import Compiler, Listing, Node, OrderBy, Params, in_order
 
 # The push operation's statusCode, one definition for the list, the filter and the single read:
 # the handler's own code once finished, else 202 while pending, 504 when timed out, 503 when retries
@@ -62,6 +62,7 @@ _COMPILER = Compiler(
     column="data",
     timestamp_columns={("requestedOnUtc",): "requested_at", ("completedOnUtc",): "completed_at"},
 )
+_LISTING = Listing(_QUERYABLE, _COMPILER, "requested_at DESC, id DESC")
 
 VIEW_COLUMNS = f"""
     o.id, o.company_id, o.connection_id, o.data_type, o.timeout_in_minutes, o.requested_at, o.completed_at,
@@ -141,30 +142,14 @@ class PushRepository:
     ) -> tuple[list[dict[str, Any]], int]:
         """A page of a company's push history (newest first unless ``orderBy`` says otherwise)."""
         params = Params([tenant_id, company_id])
-        where = _COMPILER.where(query, params) if query is not None else "TRUE"
-        where_args = list(params.values)
-        order_sql = (
-            _COMPILER.order_by(order, params, tiebreak="id") if order else "requested_at DESC, id DESC"
-        )
-        limit_ph, offset_ph = params.add(limit), params.add(offset)
-        total = await self._db.fetchval(
-            f"WITH q AS ({_QUERYABLE}) SELECT count(*) FROM q WHERE {where}", *where_args
-        )
-        ids = [
-            r["id"]
-            for r in await self._db.fetch(
-                f"WITH q AS ({_QUERYABLE}) SELECT id FROM q WHERE {where} "
-                f"ORDER BY {order_sql} LIMIT {limit_ph} OFFSET {offset_ph}",
-                *params.values,
-            )
-        ]
+        found, total = await _LISTING.page(self._db, params, query, order, limit, offset)
+        ids = [r["id"] for r in found]
         rows = await self._db.fetch(
             f"SELECT {VIEW_COLUMNS} FROM operations AS o WHERE o.tenant_id = $1 AND o.id = ANY($2::uuid[])",
             tenant_id,
             ids,
         )
-        by_id = {r["id"]: dict(r) for r in rows}
-        return [by_id[i] for i in ids if i in by_id], int(total)
+        return in_order(ids, rows, dict), total
 
     async def record_id_of(self, tenant_id: uuid.UUID, operation_id: uuid.UUID) -> str | None:
         """The id of the record a finished push wrote (from its first change), for webhooks."""

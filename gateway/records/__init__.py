@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gateway.records.errors import InvalidParameter, QueryError
+from gateway.records.listing import Listing, in_order
 from gateway.records.query import And, Comparison, Node, Op, Or, OrderBy, parse_order_by, parse_query
 from gateway.records.repository import RecordsRepository, StoredRecord, UpsertResult
 from gateway.records.schemas import RecordsPage, build_links, build_page
@@ -17,6 +18,7 @@ __all__ = [
     "Comparison",
     "Compiler",
     "InvalidParameter",
+    "Listing",
     "Node",
     "Op",
     "Or",
@@ -35,6 +37,7 @@ __all__ = [
     "compile_order_by",
     "compile_where",
     "get_record",
+    "in_order",
     "list_page",
     "parse_order_by",
     "parse_query",

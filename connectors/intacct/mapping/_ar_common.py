@@ -22,6 +22,7 @@ from connectors.intacct.mapping._common import (
     gl_account_no,
     legacy_custom_fields,
     line_net,
+    line_number,
     line_tracking_refs,
     read_line_tax,
     read_tracking,
@@ -149,11 +150,6 @@ def ignored_rule(path: str) -> Rule:
 # --- reading AR documents back -----------------------------------------------------------------------
 
 
-def _line_no(row: Mapping[str, Any]) -> int:
-    number = text(row, "LINE_NO") or ""
-    return int(number) if number.isdigit() else 0
-
-
 def _tax_rows(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Tax rows keyed to their detail: ``DETAILID``, else the ``DETAILKEY`` (a TAXDETAIL RECORDNO)."""
     return [r if text(r, "DETAILID") else {**r, "DETAILID": text(r, "DETAILKEY")} for r in rows]
@@ -171,7 +167,7 @@ def read_lines(
     """
     plain, taxes = split_tax_rows(rows)
     out: list[dict[str, Any]] = []
-    for row in sorted(plain, key=_line_no):
+    for row in sorted(plain, key=line_number):
         net = (row_money(row, "TRX_AMOUNT", "AMOUNT") or ZERO) * sign
         key = text(row, "RECORDNO") or ""
         tax_ref, tax = read_line_tax(row, _tax_rows(taxes.get(key, [])), facts, sign=sign)

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any, Final, Literal, TypeVar
 
 import msgspec
@@ -220,6 +221,39 @@ def document_status(state: str | None, total: Decimal | None, due: Decimal | Non
         if abs(due) < abs(total):
             return "PartiallyPaid"
     return "Open" if word else "Unknown"
+
+
+StatusEnum = TypeVar("StatusEnum", bound=StrEnum)
+
+
+def document_enum(
+    kind: type[StatusEnum],
+    state: str | None,
+    total: Decimal | None,
+    due: Decimal | None,
+    *,
+    open_as: str = "Open",
+) -> StatusEnum:
+    """``document_status`` as a member of the data type's status enum, ``Open`` renamed to ``open_as``."""
+    word = document_status(state, total, due)
+    return kind(open_as if word == "Open" else word)
+
+
+def record_status(row: Mapping[str, Any], kind: type[StatusEnum]) -> StatusEnum:
+    """A master record's ``STATUS`` (``active``/``inactive`` or ``T``/``F``) as ``kind``'s
+    ``Active``/``Archived``/``Unknown`` member."""
+    word = (text(row, "STATUS") or "").lower()
+    if word in {"active", "t", "true"}:
+        return kind("Active")
+    if word in {"inactive", "f", "false"}:
+        return kind("Archived")
+    return kind("Unknown")
+
+
+def line_number(row: Mapping[str, Any]) -> int:
+    """A line row's ``LINE_NO`` for sorting (0 when absent or not a number)."""
+    number = text(row, "LINE_NO") or ""
+    return int(number) if number.isdigit() else 0
 
 
 # --- refs between unified and Intacct ------------------------------------------------------------------

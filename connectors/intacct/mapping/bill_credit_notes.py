@@ -24,11 +24,12 @@ from connectors.intacct.mapping._common import (
     currency_plan,
     custom_values,
     dimension_fields,
-    document_status,
+    document_enum,
     gl_account_no,
     legacy_currency,
     legacy_custom_fields,
     line_net,
+    line_number,
     line_tracking_refs,
     or_unset,
     query_date,
@@ -130,20 +131,6 @@ def plan_create(record: BillCreditNote, facts: CompanyFacts, *, operation_key: s
 
 # --- read ----------------------------------------------------------------------------------------------
 
-_STATUS = {
-    "Draft": BillCreditNoteStatus.DRAFT,
-    "Open": BillCreditNoteStatus.SUBMITTED,
-    "PartiallyPaid": BillCreditNoteStatus.PARTIALLY_PAID,
-    "Paid": BillCreditNoteStatus.PAID,
-    "Void": BillCreditNoteStatus.VOID,
-    "Unknown": BillCreditNoteStatus.UNKNOWN,
-}
-
-
-def _line_number(row: Mapping[str, Any]) -> int:
-    number = text(row, "LINE_NO") or ""
-    return int(number) if number.isdigit() else 0
-
 
 def _read_line(
     row: Mapping[str, Any], tax_rows: Sequence[Mapping[str, Any]], facts: CompanyFacts, sign: int
@@ -179,7 +166,7 @@ def to_unified(
     sign = -1 if (entered if entered is not None else raw_sum) < 0 else 1
     items = [
         _read_line(row, taxes.get(text(row, "RECORDNO") or "", []), facts, sign)
-        for row in sorted(real_lines, key=_line_number)
+        for row in sorted(real_lines, key=line_number)
     ]
     sub_total = sum((i.sub_total for i in items if isinstance(i.sub_total, Decimal)), Decimal(0))
     tax = sum((i.tax_amount for i in items if isinstance(i.tax_amount, Decimal)), Decimal(0))
@@ -200,7 +187,9 @@ def to_unified(
         total_tax_amount=tax,
         discount_percentage=Decimal(0),
         remaining_credit=remaining,
-        status=_STATUS[document_status(text(header, "STATE"), total, remaining)],
+        status=document_enum(
+            BillCreditNoteStatus, text(header, "STATE"), total, remaining, open_as="Submitted"
+        ),
         issue_date=read_date(text(header, "WHENCREATED")),
         currency=currency,
         currency_rate=or_unset(rate),

@@ -40,7 +40,7 @@ from connectors.intacct.mapping._common import (
     view_of,
 )
 from connectors.intacct.mapping.facts import CompanyFacts
-from connectors.intacct.mapping.plan import PlanWarning, ReadSpec, WritePlan
+from connectors.intacct.mapping.plan import PlanWarning, ReadSpec, WritePlan, delete_plan
 from connectors.intacct.query import NotIn
 from connectors.intacct.rules._base import RecordView, as_decimal, lines
 from connectors.intacct.rules.bill_payments import RULES
@@ -148,13 +148,7 @@ def plan_create(record: BillPayment, facts: CompanyFacts, *, operation_key: str)
 
 def plan_delete(record_id: str, facts: CompanyFacts, *, operation_key: str) -> WritePlan:
     del facts, operation_key
-    return WritePlan(
-        function="delete",
-        body={"object": OBJECT, "keys": record_id},
-        read_object=OBJECT,
-        key_kind="none",
-        lookup={"RECORDNO": record_id},
-    )
+    return delete_plan(OBJECT, record_id)
 
 
 def currency_warning(

@@ -33,7 +33,7 @@ from connectors.intacct.mapping._common import (
     currency_plan,
     custom_values,
     dimension_fields,
-    document_status,
+    document_enum,
     generic_currency,
     generic_custom_fields,
     gl_account_no,
@@ -41,6 +41,7 @@ from connectors.intacct.mapping._common import (
     legacy_custom_fields,
     legacy_date,
     line_net,
+    line_number,
     line_tracking_refs,
     or_unset,
     query_date,
@@ -59,7 +60,7 @@ from connectors.intacct.mapping._common import (
     view_of,
 )
 from connectors.intacct.mapping.facts import CompanyFacts
-from connectors.intacct.mapping.plan import PlanWarning, ReadSpec, WritePlan
+from connectors.intacct.mapping.plan import PlanWarning, ReadSpec, WritePlan, delete_plan
 from connectors.intacct.rules._base import RecordView, as_decimal, lines
 from connectors.intacct.rules.bills import RULES, bill_kind
 from connectors.intacct.xml.tree import split_date
@@ -241,13 +242,7 @@ def plan_update(record_id: str, record: Bill, facts: CompanyFacts, *, operation_
 
 def plan_delete(record_id: str, facts: CompanyFacts, *, operation_key: str) -> WritePlan:
     del facts, operation_key
-    return WritePlan(
-        function="delete",
-        body={"object": OBJECT, "keys": record_id},
-        read_object=OBJECT,
-        key_kind="none",
-        lookup={"RECORDNO": record_id},
-    )
+    return delete_plan(OBJECT, record_id)
 
 
 def update_refusal(row: Mapping[str, Any]) -> str | None:
@@ -261,20 +256,6 @@ def update_refusal(row: Mapping[str, Any]) -> str | None:
 
 
 # --- read ----------------------------------------------------------------------------------------------
-
-_STATUS = {
-    "Draft": BillStatus.DRAFT,
-    "Open": BillStatus.OPEN,
-    "PartiallyPaid": BillStatus.PARTIALLY_PAID,
-    "Paid": BillStatus.PAID,
-    "Void": BillStatus.VOID,
-    "Unknown": BillStatus.UNKNOWN,
-}
-
-
-def _line_number(row: Mapping[str, Any]) -> int:
-    number = text(row, "LINE_NO") or ""
-    return int(number) if number.isdigit() else 0
 
 
 def _line(row: Mapping[str, Any], tax_rows: Sequence[Mapping[str, Any]], facts: CompanyFacts) -> BillLineItem:
@@ -313,7 +294,7 @@ def to_unified(
     real_lines, taxes = split_tax_rows(line_rows)
     items = [
         _line(row, taxes.get(text(row, "RECORDNO") or "", []), facts)
-        for row in sorted(real_lines, key=_line_number)
+        for row in sorted(real_lines, key=line_number)
     ]
     sub_total = sum((item.sub_total for item in items if isinstance(item.sub_total, Decimal)), Decimal(0))
     tax = sum((item.tax_amount for item in items if isinstance(item.tax_amount, Decimal)), Decimal(0))
@@ -333,7 +314,7 @@ def to_unified(
         currency_rate=or_unset(rate),
         line_items=items,
         withholding_tax=[],
-        status=_STATUS[document_status(text(header, "STATE"), total, due)],
+        status=document_enum(BillStatus, text(header, "STATE"), total, due),
         sub_total=sub_total,
         tax_amount=tax,
         total_amount=total,

@@ -35,7 +35,7 @@ from connectors.intacct.mapping._common import (
     checked,
     currency_plan,
     custom_values,
-    document_status,
+    document_enum,
     legacy_currency,
     legacy_custom_fields,
     legacy_date,
@@ -148,11 +148,6 @@ LINE_FIELDS: Final = (
 )  # fmt: skip
 
 
-def _status(state: str | None, total: Decimal, remaining: Decimal) -> CreditNoteStatus:
-    status = document_status(state, total, remaining)
-    return CreditNoteStatus.SUBMITTED if status == "Open" else CreditNoteStatus(status)
-
-
 def _credit_note(
     header: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], facts: CompanyFacts, obj: str
 ) -> CreditNote:
@@ -179,7 +174,7 @@ def _credit_note(
         total_discount=Decimal(0),
         discount_percentage=Decimal(0),
         remaining_credit=remaining,
-        status=_status(text(header, "STATE"), total, remaining),
+        status=document_enum(CreditNoteStatus, text(header, "STATE"), total, remaining, open_as="Submitted"),
         note=text(header, "DESCRIPTION"),
         source_modified_date=read_timestamp(text(header, "WHENMODIFIED")),
     )

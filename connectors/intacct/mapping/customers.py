@@ -4,7 +4,8 @@ Unified ``id`` is the ``CUSTOMERID``. Intacct reads and writes one contact per c
 ``DISPLAYCONTACT``: ``contactName`` is split at its last space into first and last name (40 characters
 each, as for suppliers), ``emailAddress``/``phone`` are its ``EMAIL1``/``PHONE1`` and the one address its
 ``MAILADDRESS``. When those header fields are absent the primary (first) entry of ``contacts`` supplies
-them. ``status`` Active/Archived is ``STATUS`` active/inactive.
+them. ``status`` Active/Archived is ``STATUS`` active/inactive. The record shape shared with suppliers is
+written and read by ``_parties``.
 
 Updates keep Codat's Intacct semantics: ``null``/absent keeps the stored value, ``""`` clears it
 (``defaultCurrency: ""`` clears the currency); the name cannot be cleared.
@@ -17,24 +18,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from connectors.intacct.mapping._common import (
-    checked,
-    custom_values,
-    generic_custom_fields,
-    read_timestamp,
-    text,
-    view_of,
+from connectors.intacct.mapping._common import checked, read_timestamp, record_status, text, view_of
+from connectors.intacct.mapping._parties import (
+    party_body,
+    party_plan,
+    read_address,
+    read_contact,
+    read_fields,
 )
 from connectors.intacct.mapping.facts import CompanyFacts
 from connectors.intacct.mapping.plan import ReadSpec, WritePlan
-from connectors.intacct.mapping.suppliers import split_contact_name
 from connectors.intacct.rules._base import RecordView, lines
 from connectors.intacct.rules.customers import RULES
-from connectors.intacct.xml.tree import EMPTY
 from datamodel import (
     UNSET,
-    Address,
-    AddressType,
     Contact,
     Customer,
     CustomerStatus,
@@ -46,25 +43,7 @@ from datamodel import (
 __all__ = ["READ", "RULES", "plan_create", "plan_update", "to_unified"]
 
 OBJECT: Final = "CUSTOMER"
-_STATUS_OUT: Final = {"Active": "active", "Archived": "inactive"}
-_ADDRESS: Final = (
-    ("line1", "ADDRESS1"),
-    ("line2", "ADDRESS2"),
-    ("city", "CITY"),
-    ("region", "STATE"),
-    ("postalCode", "ZIP"),
-    ("country", "COUNTRY"),
-)
-
-
-def _value(source: Mapping[str, Any], key: str, *, update: bool) -> Any:
-    """Create: the value or nothing. Update: ``null``/absent keeps (omit), ``""`` clears (empty element)."""
-    value = source.get(key)
-    if value is None:
-        return None
-    if value == "":
-        return EMPTY if update else None
-    return value
+ID_FIELD: Final = "CUSTOMERID"
 
 
 def _primary(view: RecordView) -> dict[str, Any]:
@@ -88,36 +67,15 @@ def _primary(view: RecordView) -> dict[str, Any]:
 
 
 def _customer(view: RecordView, facts: CompanyFacts, *, update: bool) -> dict[str, Any]:
-    primary = _primary(view)
-    contact: dict[str, Any] = {}
-    name = view.get("customerName")
-    if name:
-        contact |= {"PRINTAS": name, "COMPANYNAME": name}
-    contact_name = primary["contactName"]
-    if contact_name:
-        first, last = split_contact_name(contact_name)
-        contact |= {"FIRSTNAME": first or (EMPTY if update else None), "LASTNAME": last}
-    elif contact_name == "" and update:
-        contact |= {"FIRSTNAME": EMPTY, "LASTNAME": EMPTY}
-    contact |= {
-        "PHONE1": _value(primary, "phone", update=update),
-        "EMAIL1": _value(primary, "emailAddress", update=update),
-    }
-    address = primary["address"]
-    if isinstance(address, Mapping):
-        mail = {field: _value(address, key, update=update) for key, field in _ADDRESS}
-        if any(v is not None for v in mail.values()):
-            contact["MAILADDRESS"] = mail
-    status = view.get("status")
-    return {
-        "CUSTOMERID": view.get("id") or None,
-        "NAME": name or None,
-        "DISPLAYCONTACT": contact if any(v is not None for v in contact.values()) else None,
-        "STATUS": _STATUS_OUT.get(str(status)) if status else None,
-        "TAXID": _value(view, "taxNumber", update=update),
-        "CURRENCY": _value(view, "defaultCurrency", update=update),
-        **generic_custom_fields(custom_values(view, facts, "customers")),
-    }
+    return party_body(
+        view,
+        _primary(view),
+        facts,
+        id_field=ID_FIELD,
+        name_key="customerName",
+        data_type="customers",
+        update=update,
+    )
 
 
 def plan_create(record: Customer, facts: CompanyFacts, *, operation_key: str) -> WritePlan:
@@ -125,20 +83,7 @@ def plan_create(record: Customer, facts: CompanyFacts, *, operation_key: str) ->
     del operation_key  # CUSTOMER has no external id; CUSTOMERID/NAME identify it
     view = view_of(record)
     warnings = checked(RULES, view, facts)
-    customer = _customer(view, facts, update=False)
-    lookup = (
-        {"CUSTOMERID": str(customer["CUSTOMERID"])}
-        if customer["CUSTOMERID"]
-        else {"NAME": str(customer["NAME"])}
-    )
-    return WritePlan(
-        function="create",
-        body={OBJECT: customer},
-        read_object=OBJECT,
-        key_kind="recordno",
-        lookup=lookup,
-        warnings=warnings,
-    )
+    return party_plan(OBJECT, ID_FIELD, _customer(view, facts, update=False), warnings)
 
 
 def plan_update(record_id: str, record: Customer, facts: CompanyFacts, *, operation_key: str) -> WritePlan:
@@ -146,69 +91,21 @@ def plan_update(record_id: str, record: Customer, facts: CompanyFacts, *, operat
     del operation_key
     view = {**view_of(record), "id": record_id}
     warnings = checked(RULES, view, facts)
-    return WritePlan(
-        function="update",
-        body={OBJECT: _customer(view, facts, update=True)},
-        read_object=OBJECT,
-        key_kind="recordno",
-        lookup={"CUSTOMERID": record_id},
-        warnings=warnings,
-    )
+    body = _customer(view, facts, update=True)
+    return party_plan(OBJECT, ID_FIELD, body, warnings, record_id=record_id)
 
 
 # --- reading -------------------------------------------------------------------------------------------
 
-_CONTACT_FIELDS: Final = (
-    "FIRSTNAME",
-    "LASTNAME",
-    "EMAIL1",
-    "PHONE1",
-    *(f"MAILADDRESS.{f}" for _, f in _ADDRESS),
-)
-FIELDS: Final = (
-    "RECORDNO",
-    "CUSTOMERID",
-    "NAME",
-    "STATUS",
-    "CURRENCY",
-    "TAXID",
-    "WHENMODIFIED",
-    *(f"DISPLAYCONTACT.{name}" for name in _CONTACT_FIELDS),
-)
-
-
-def _status(row: Mapping[str, Any]) -> CustomerStatus:
-    word = (text(row, "STATUS") or "").lower()
-    if word in {"active", "t", "true"}:
-        return CustomerStatus.ACTIVE
-    if word in {"inactive", "f", "false"}:
-        return CustomerStatus.ARCHIVED
-    return CustomerStatus.UNKNOWN
-
-
-def _address(row: Mapping[str, Any]) -> Address | None:
-    values = {key: text(row, f"DISPLAYCONTACT.MAILADDRESS.{field}") for key, field in _ADDRESS}
-    if not any(values.values()):
-        return None
-    return Address(
-        type=AddressType.UNKNOWN,
-        line1=values["line1"] or "",
-        line2=values["line2"] or "",
-        city=values["city"] or "",
-        region=values["region"] or "",
-        country=values["country"] or "",
-        postal_code=values["postalCode"] or "",
-    )
+FIELDS: Final = read_fields(ID_FIELD)
 
 
 def to_unified(row: Mapping[str, Any], lines_: Sequence[Mapping[str, Any]], facts: CompanyFacts) -> Customer:
     """A CUSTOMER row (flat ``query`` names or nested ``read`` blocks) as a unified customer."""
     del lines_, facts
-    first, last = text(row, "DISPLAYCONTACT.FIRSTNAME"), text(row, "DISPLAYCONTACT.LASTNAME")
-    contact_name = " ".join(part for part in (first, last) if part) or None
-    email, phone = text(row, "DISPLAYCONTACT.EMAIL1"), text(row, "DISPLAYCONTACT.PHONE1")
-    address = _address(row)
-    status = _status(row)
+    contact_name, email, phone = read_contact(row)
+    address = read_address(row)
+    status = record_status(row, CustomerStatus)
     contacts: list[Contact] = []
     if contact_name or email or phone:
         contacts.append(
@@ -221,7 +118,7 @@ def to_unified(row: Mapping[str, Any], lines_: Sequence[Mapping[str, Any]], fact
             )
         )
     return Customer(
-        id=text(row, "CUSTOMERID"),
+        id=text(row, ID_FIELD),
         customer_name=text(row, "NAME"),
         contact_name=contact_name if contact_name is not None else UNSET,
         email_address=email if email is not None else UNSET,
@@ -237,5 +134,5 @@ def to_unified(row: Mapping[str, Any], lines_: Sequence[Mapping[str, Any]], fact
 
 
 READ = ReadSpec(
-    data_type="customers", object=OBJECT, fields=FIELDS, to_unified=to_unified, key_field="CUSTOMERID"
+    data_type="customers", object=OBJECT, fields=FIELDS, to_unified=to_unified, key_field=ID_FIELD
 )

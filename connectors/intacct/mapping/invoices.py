@@ -43,7 +43,7 @@ from connectors.intacct.mapping._common import (
     currency_plan,
     custom_values,
     dimension_fields,
-    document_status,
+    document_enum,
     legacy_currency,
     legacy_custom_fields,
     legacy_date,
@@ -325,8 +325,7 @@ def read_number(row: Mapping[str, Any]) -> str | None:
 
 
 def invoice_status(state: str | None, total: Decimal, due: Decimal | None) -> InvoiceStatus:
-    status = document_status(state, total, due)
-    return InvoiceStatus.SUBMITTED if status == "Open" else InvoiceStatus(status)
+    return document_enum(InvoiceStatus, state, total, due, open_as="Submitted")
 
 
 def to_unified(

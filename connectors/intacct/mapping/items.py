@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from connectors.intacct.mapping._common import money, read_timestamp, text
+from connectors.intacct.mapping._common import money, read_timestamp, record_status, text
 from connectors.intacct.mapping.facts import CompanyFacts
 from connectors.intacct.mapping.plan import ReadSpec
 from datamodel import Item, ItemStatus, ItemTransactionDetails, ItemType, Metadata
@@ -47,15 +47,6 @@ def item_type(word: str | None) -> ItemType:
     return _TYPES.get((word or "").strip().lower(), ItemType.UNKNOWN)
 
 
-def _status(row: Mapping[str, Any]) -> ItemStatus:
-    word = (text(row, "STATUS") or "").lower()
-    if word in {"active", "t", "true"}:
-        return ItemStatus.ACTIVE
-    if word in {"inactive", "f", "false"}:
-        return ItemStatus.ARCHIVED
-    return ItemStatus.UNKNOWN
-
-
 def to_unified(row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], facts: CompanyFacts) -> Item:
     """An ITEM row as a unified item."""
     del lines, facts
@@ -65,7 +56,7 @@ def to_unified(row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], facts
         id=text(row, "ITEMID"),
         name=text(row, "NAME"),
         code=text(row, "ITEMID"),
-        item_status=_status(row),
+        item_status=record_status(row, ItemStatus),
         type=item_type(kind),
         is_bill_item=buys,
         is_invoice_item=sells,

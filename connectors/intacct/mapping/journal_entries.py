@@ -37,7 +37,7 @@ from connectors.intacct.mapping._common import (
     view_of,
 )
 from connectors.intacct.mapping.facts import CompanyFacts
-from connectors.intacct.mapping.plan import ReadSpec, WritePlan
+from connectors.intacct.mapping.plan import ReadSpec, WritePlan, delete_plan
 from connectors.intacct.rules._base import as_decimal, lines
 from connectors.intacct.rules.journal_entries import RULES, journal_symbol
 from datamodel import (
@@ -126,13 +126,7 @@ def plan_create(record: JournalEntry, facts: CompanyFacts, *, operation_key: str
 
 def plan_delete(record_id: str, facts: CompanyFacts, *, operation_key: str) -> WritePlan:
     del facts, operation_key
-    return WritePlan(
-        function="delete",
-        body={"object": OBJECT, "keys": record_id},
-        read_object=OBJECT,
-        key_kind="none",
-        lookup={"RECORDNO": record_id},
-    )
+    return delete_plan(OBJECT, record_id)
 
 
 # --- read ----------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from connectors.intacct.mapping._common import read_timestamp, text
+from connectors.intacct.mapping._common import read_timestamp, record_status, text
 from connectors.intacct.mapping.facts import CompanyFacts
 from connectors.intacct.mapping.plan import ReadSpec
 from datamodel import Journal, JournalStatus, Metadata
@@ -21,15 +21,6 @@ OBJECT: Final = "GLJOURNAL"
 FIELDS: Final = ("RECORDNO", "SYMBOL", "TITLE", "STATUS", "BOOKID", "WHENCREATED", "WHENMODIFIED")
 
 
-def _status(row: Mapping[str, Any]) -> JournalStatus:
-    word = (text(row, "STATUS") or "").lower()
-    if word in {"active", "t", "true"}:
-        return JournalStatus.ACTIVE
-    if word in {"inactive", "f", "false"}:
-        return JournalStatus.ARCHIVED
-    return JournalStatus.UNKNOWN
-
-
 def to_unified(row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], facts: CompanyFacts) -> Journal:
     """A GLJOURNAL row as a unified journal."""
     del lines, facts
@@ -38,7 +29,7 @@ def to_unified(row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], facts
         name=text(row, "TITLE"),
         journal_code=text(row, "SYMBOL"),
         type=text(row, "BOOKID") or "GL",
-        status=_status(row),
+        status=record_status(row, JournalStatus),
         has_children=False,
         created_on=read_timestamp(text(row, "WHENCREATED")),
         source_modified_date=read_timestamp(text(row, "WHENMODIFIED")),

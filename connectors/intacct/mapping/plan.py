@@ -52,6 +52,18 @@ class WritePlan:
     sent_number: str | None = None
 
 
+def delete_plan(obj: str, record_id: str) -> WritePlan:
+    """Generic ``delete`` of record ``record_id`` (RECORDNO) of ``obj``: the answer carries no key, and a
+    lost answer is settled by looking the RECORDNO up."""
+    return WritePlan(
+        function="delete",
+        body={"object": obj, "keys": record_id},
+        read_object=obj,
+        key_kind="none",
+        lookup={"RECORDNO": record_id},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ReadSpec:
     """How one unified data type is read from Intacct: header object, its lines, and the mapper.

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
-from connectors.intacct.mapping._common import money, text
+from connectors.intacct.mapping._common import money, record_status, text
 from connectors.intacct.mapping.facts import CompanyFacts, TaxFact
 from connectors.intacct.mapping.plan import ReadSpec
 from datamodel import Metadata, TaxRate, TaxRateComponent, TaxRateStatus
@@ -21,15 +21,6 @@ __all__ = ["READ", "tax_fact", "to_unified"]
 
 OBJECT: Final = "TAXDETAIL"
 FIELDS: Final = ("RECORDNO", "DETAILID", "DESCRIPTION", "TAXTYPE", "VALUE", "STATUS", "TAXSOLUTIONID")
-
-
-def _status(row: Mapping[str, Any]) -> TaxRateStatus:
-    word = (text(row, "STATUS") or "").lower()
-    if word in {"active", "t", "true"}:
-        return TaxRateStatus.ACTIVE
-    if word in {"inactive", "f", "false"}:
-        return TaxRateStatus.ARCHIVED
-    return TaxRateStatus.UNKNOWN
 
 
 def to_unified(row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], facts: CompanyFacts) -> TaxRate:
@@ -43,7 +34,7 @@ def to_unified(row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], facts
         id=text(row, "RECORDNO"),
         name=name,
         code=code,
-        status=_status(row),
+        status=record_status(row, TaxRateStatus),
         effective_tax_rate=rate,
         total_tax_rate=rate,
         components=components,

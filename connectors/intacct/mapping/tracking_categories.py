@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from connectors.intacct.mapping._common import read_timestamp, text
+from connectors.intacct.mapping._common import read_timestamp, record_status, text
 from connectors.intacct.mapping.facts import CompanyFacts
 from connectors.intacct.mapping.plan import ReadSpec
 from datamodel import Metadata, TrackingCategory, TrackingCategoryStatus
@@ -56,15 +56,6 @@ DIMENSIONS: Final = (
 OPTIONAL: Final = frozenset({"CONTRACT"})
 
 
-def _status(row: Mapping[str, Any]) -> TrackingCategoryStatus:
-    word = (text(row, "STATUS") or "").lower()
-    if word in {"active", "t", "true"}:
-        return TrackingCategoryStatus.ACTIVE
-    if word in {"inactive", "f", "false"}:
-        return TrackingCategoryStatus.ARCHIVED
-    return TrackingCategoryStatus.UNKNOWN
-
-
 def _mapper(
     dim: DimensionObject,
 ) -> Callable[[Mapping[str, Any], Sequence[Mapping[str, Any]], CompanyFacts], Any]:
@@ -78,7 +69,7 @@ def _mapper(
             name=text(row, dim.name_field) or value,
             parent_id=dim.key,
             has_children=False,
-            status=_status(row),
+            status=record_status(row, TrackingCategoryStatus),
             source_modified_date=read_timestamp(text(row, "WHENMODIFIED")),
             metadata=Metadata(is_deleted=False),
         )

@@ -11,26 +11,10 @@ from collections.abc import Iterator
 
 from connectors.intacct.mapping._ar_common import ignored_rule
 from connectors.intacct.mapping.facts import CompanyFacts
-from connectors.intacct.rules._base import (
-    FieldSpec,
-    RecordView,
-    Rule,
-    RuleSet,
-    is_blank,
-    length_between,
-    lines,
-    one_of,
-    required,
-)
-from connectors.intacct.rules.suppliers import COUNTRIES
+from connectors.intacct.rules._base import FieldSpec, RecordView, Rule, RuleSet, is_blank, lines
+from connectors.intacct.rules._parties import ADDRESS_FIELDS, ADDRESS_RULES, STATUSES, identity_rules
 
-STATUSES = ("Active", "Archived")
-_COUNTRY_SET = frozenset(COUNTRIES)
-
-
-def _id_needed(record: RecordView, facts: CompanyFacts) -> Iterator[str]:
-    if not facts.numbers("CUSTOMER") and is_blank(record.get("id")):
-        yield "id"
+__all__ = ["RULES", "STATUSES"]
 
 
 def _contact_missing(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
@@ -40,37 +24,9 @@ def _contact_missing(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
         yield "contactName"
 
 
-def _too_many_addresses(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
-    if len(lines(record, "addresses")) > 1:
-        yield "addresses"
-
-
 def _extra_contacts(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
     for index in range(1, len(lines(record, "contacts"))):
         yield f"contacts[{index}]"
-
-
-def _country_for_tax_number(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
-    if is_blank(record.get("taxNumber")):
-        return
-    addresses = lines(record, "addresses")
-    if not addresses:
-        yield "addresses"
-    elif is_blank(addresses[0].get("country")):
-        yield "addresses[0].country"
-
-
-def _unknown_country(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
-    for index, address in enumerate(lines(record, "addresses")):
-        country = address.get("country")
-        if isinstance(country, str) and country and country not in _COUNTRY_SET:
-            yield f"addresses[{index}].country"
-
-
-def _unknown_currency(record: RecordView, facts: CompanyFacts) -> Iterator[str]:
-    value = record.get("defaultCurrency")
-    if isinstance(value, str) and value and value not in {*facts.currencies, facts.base_currency}:
-        yield "defaultCurrency"
 
 
 def _currencies(facts: CompanyFacts) -> tuple[tuple[str, str], ...]:
@@ -95,46 +51,18 @@ RULES = RuleSet(
             "defaultCurrency", "The default currency for the customer's transactions", choices=_currencies
         ),
         FieldSpec("addresses", "A collection of addresses associated to the customer"),
-        FieldSpec("addresses.line1", "The first line of the address"),
-        FieldSpec("addresses.line2", "The second line of the address"),
-        FieldSpec("addresses.city", "The third line of the address, or city"),
-        FieldSpec("addresses.region", "The fourth line of the address, or region"),
-        FieldSpec("addresses.postalCode", "The postal (or zip) code for the address"),
-        FieldSpec(
-            "addresses.country", "The country for the address", choices=tuple((c, c) for c in COUNTRIES)
-        ),
+        *ADDRESS_FIELDS,
         FieldSpec("contacts", "The customer's primary contact (Intacct keeps one)"),
     ),
     rules=(
-        Rule("id", "Must be provided when the company does not number customers automatically.", _id_needed),
-        required("customerName", "Must be between 1 and 100 characters (the name cannot be cleared)."),
-        length_between("customerName", 1, 100, "Must be between 1 and 100 characters."),
-        Rule("contactName", "Must be between 1 and 200 characters.", _contact_missing),
-        length_between("contactName", 1, 200, "Must be between 1 and 200 characters."),
-        required("status"),
-        one_of("status", STATUSES, "Must be Active or Archived."),
-        length_between("phone", 0, 30, "Must be no greater than 30 characters."),
-        length_between("emailAddress", 0, 200, "Must be no greater than 200 characters."),
-        length_between("taxNumber", 0, 20, "Must be no greater than 20 characters."),
-        length_between("registrationNumber", 0, 100, "Must be no greater than 100 characters."),
+        *identity_rules(
+            "CUSTOMER",
+            "customers",
+            "customerName",
+            Rule("contactName", "Must be between 1 and 200 characters.", _contact_missing),
+        ),
         ignored_rule("registrationNumber"),
-        Rule(
-            "defaultCurrency",
-            "Must be a currency enabled in the Sage Intacct entity, or empty to clear it.",
-            _unknown_currency,
-        ),
-        Rule("addresses", "If supplied, must contain only 1 address.", _too_many_addresses),
-        Rule(
-            "addresses",
-            "If TaxNumber is supplied, an Address with a Country is required.",
-            _country_for_tax_number,
-        ),
-        length_between("addresses.line1", 0, 200, "Must be no greater than 200 characters."),
-        length_between("addresses.line2", 0, 200, "Must be no greater than 200 characters."),
-        length_between("addresses.city", 0, 80, "Must be no greater than 80 characters."),
-        length_between("addresses.region", 0, 40, "Must be no greater than 40 characters."),
-        length_between("addresses.postalCode", 0, 30, "Must be no greater than 30 characters."),
-        Rule("addresses.country", "Must be one of the country names Sage Intacct accepts.", _unknown_country),
+        *ADDRESS_RULES,
         Rule(
             "contacts",
             "Only the primary (first) contact is written to Sage Intacct; the others are ignored.",

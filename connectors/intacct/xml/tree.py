@@ -25,6 +25,8 @@ from typing import Any, Final
 
 from lxml import etree
 
+from connectors.errors import ConnectorRejectedError, FieldIssue
+
 
 class _Empty:
     __slots__ = ()
@@ -59,6 +61,15 @@ def split_date(value: dt.date) -> dict[str, str]:
     return {"year": f"{value.year:04d}", "month": f"{value.month:02d}", "day": f"{value.day:02d}"}
 
 
+def _unsendable(name: str) -> ConnectorRejectedError:
+    """Control characters (other than tab and newlines) and unpaired surrogates have no place in XML."""
+    message = (
+        f"The value for {name} contains a character that Intacct's XML cannot carry "
+        "(a control character or an unpaired surrogate); remove it and send again"
+    )
+    return ConnectorRejectedError(message, issues=[FieldIssue(field=name, message=message)])
+
+
 def _fill(element: etree._Element, value: Any) -> None:
     if value is EMPTY or value is None:
         return
@@ -66,11 +77,17 @@ def _fill(element: etree._Element, value: Any) -> None:
         for key, child in value.items():
             if key.startswith("@"):
                 if child is not None:
-                    element.set(key[1:], format_scalar(child))
+                    try:
+                        element.set(key[1:], format_scalar(child))
+                    except (ValueError, UnicodeEncodeError):
+                        raise _unsendable(key[1:]) from None
                 continue
             append(element, key, child)
         return
-    element.text = format_scalar(value)
+    try:
+        element.text = format_scalar(value)
+    except (ValueError, UnicodeEncodeError):
+        raise _unsendable(str(element.tag)) from None
 
 
 def append(parent: etree._Element, tag: str, value: Any) -> None:

@@ -277,3 +277,59 @@ async def test_progress_is_reported_while_pages_are_stored(gw: SandboxGateway, o
     percents = [p for _, _, p, _ in stages]
     reads = [r for _, _, _, r in stages]
     assert percents == sorted(percents) and reads == sorted(reads) and percents[-1] <= 90
+
+
+async def test_a_full_pull_flags_deletions_from_the_ids_it_read(
+    gw: SandboxGateway, owner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A complete full read already lists every id: no second, ids-only pass over Intacct is made."""
+    from gateway.jobs import NewOperation, enqueue
+    from gateway.pull.inline import run_operation
+
+    seed_bulk(gw.sandbox, "DEMO", "APBILL", 30, lines=1)
+    company_id, connection_id, linked = await gw.link(owner.headers, entityId="100")
+    assert linked.json()["status"] == "Linked"
+    await gw.run_pulls(company_id)
+    gone = sorted(gw.demo.rows("APBILL"), key=lambda r: int(r["RECORDNO"]))[3]
+    gw.demo.delete("APBILL", int(gone["RECORDNO"]))
+    tenant_id = uuid.UUID(str(owner.tenant_id))
+
+    async def full_pull() -> dict[str, Any]:
+        queued = await enqueue(
+            gw.pool,
+            NewOperation(
+                tenant_id=tenant_id,
+                kind="pull",
+                company_id=uuid.UUID(company_id),
+                connection_id=uuid.UUID(connection_id),
+                data_type="bills",
+                payload={"trigger": "api", "full": True},
+            ),
+        )
+        final = await run_operation(gw.pool, gw.handler(), queued.operation.id)
+        assert final is not None and final.status.value == "Success", final and final.error
+        return final.result or {}
+
+    mark = len(gw.sent)
+    result = await full_pull()
+    assert result["full"] is True and result["deleted"] == 1, result
+    id_scans = [
+        b for b in gw.sent[mark:] if b"<object>APBILL</object>" in b and b"<field>VENDORID</field>" not in b
+    ]
+    assert id_scans == [], "a complete full read must not list the ids a second time"
+    stored = (
+        await gw.client.get(f"/companies/{company_id}/data/bills/{gone['RECORDNO']}", headers=owner.headers)
+    ).json()
+    assert stored["metadata"]["isDeleted"] is True
+
+    # Without a count from Intacct to check the read against, the ids are listed again.
+    from connectors.intacct import query as intacct_query
+
+    counted = intacct_query._page
+    monkeypatch.setattr(intacct_query, "_page", lambda records, _total: counted(records, None))
+    mark = len(gw.sent)
+    again = await full_pull()
+    assert again["deleted"] == 0, again  # already flagged
+    assert [
+        b for b in gw.sent[mark:] if b"<object>APBILL</object>" in b and b"<field>VENDORID</field>" not in b
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
@@ -52,6 +53,8 @@ class PushEnv:
     sandbox_http: httpx.AsyncClient
     settings: Settings
     tenants: list[uuid.UUID] = field(default_factory=list)
+    #: When this test's environment was made: operations queued before it belong to earlier tests.
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def pool(self) -> Any:
@@ -110,6 +113,16 @@ class PushEnv:
         }
         config.update(options)
         handlers = handlers or self.handlers()
+        # The database is shared by the whole run: operations that other test modules left queued
+        # (pushes posted without a worker, webhook retries) would be claimed by this worker too, and
+        # run against this test's sandbox. Only this test's tenants' operations are ours to run.
+        await self.pool.execute(
+            "DELETE FROM operations WHERE kind = ANY($1::text[]) AND status IN ('Pending', 'Running') "
+            "AND requested_at < $2 AND NOT (tenant_id = ANY($3::uuid[]))",
+            list(handlers),
+            self.created,
+            self.tenants,
+        )
         worker = Worker(self.pool, handlers, **config)
         task = asyncio.create_task(worker.run())
         try:
