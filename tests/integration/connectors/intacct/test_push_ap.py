@@ -315,3 +315,24 @@ async def test_account_and_journal_entry(us: IntacctConnector, company: CompanyS
         ("2200", "-1", 1200),
     ]
     assert [line["netAmount"] for line in entry["journalLines"]] == [1200, -1200]
+
+
+@pytest.mark.asyncio
+async def test_custom_field_mappings_of_the_connection_reach_the_intacct_bill(
+    connect: Factory, company: CompanyState
+) -> None:
+    """A unified field and a fixed value, mapped in the connection settings, land in custom fields."""
+    connector = connect(
+        "100",
+        customFieldMappings=[
+            {"dataType": "bills", "intacctField": "APPROVER", "sourcePath": "note"},
+            {"dataType": "bills", "intacctField": "CHANNEL", "value": "API"},
+            {"dataType": "invoices", "intacctField": "NOT_FOR_BILLS", "value": "x"},
+        ],
+    )
+    body = records.bill(note="Jane Doe")
+    record = ok(await push_one(connector, records.create("op-custom-fields", "bills", body)))
+    header = company.find_one("APBILL", RECORDNO=record["id"])
+    assert header is not None
+    assert (header.get("APPROVER"), header.get("CHANNEL")) == ("Jane Doe", "API")
+    assert "NOT_FOR_BILLS" not in header
