@@ -18,7 +18,7 @@ from gateway.webhooks.delivery import WEBHOOK
 from tests.conftest import basic_auth
 from tests.integration.gateway.helpers import DEMO_AUTH, make_company, make_connection
 from tests.integration.gateway.push import bodies as b
-from tests.integration.gateway.push.env import SANDBOX_URL, Linked, PushEnv
+from tests.integration.gateway.push.env import FAST_LIMITS, SANDBOX_URL, Linked, PushEnv
 
 ALL_KINDS = (PUSH, PULL, WEBHOOK)
 ACTIVE = ("Pending", "Running")
@@ -58,6 +58,13 @@ async def link(
     """Company + Sage Intacct connection of ``tenant``, linked to ``sandbox_company`` (entity 100)."""
     company = await make_company(env.client, tenant.headers, name or f"Co {uuid.uuid4().hex[:6]}")
     connection = await make_connection(env.client, tenant.headers, company["id"])
+    # The whole test run shares Intacct's per-company call window in one database (see push/env.py).
+    raised = await env.client.put(
+        f"/companies/{company['id']}/connections/{connection['id']}/settings",
+        json=FAST_LIMITS,
+        headers=tenant.headers,
+    )
+    assert raised.status_code == 200, raised.text
     auth = {**DEMO_AUTH, "companyId": sandbox_company, "endpointUrl": SANDBOX_URL, "entityId": "100"}
     response = await env.client.put(
         f"/companies/{company['id']}/connections/{connection['id']}/authorization",

@@ -29,6 +29,7 @@ from tests.conftest import basic_auth
 from tests.integration.gateway.helpers import DEMO_AUTH, make_company, make_connection
 
 SANDBOX_URL = "https://sandbox.test/ia/xml/xmlgw.phtml"
+FAST_LIMITS = {"callsPerMinute": 100_000}
 FINAL = frozenset({"Success", "Failed", "TimedOut"})
 
 
@@ -73,7 +74,9 @@ class PushEnv:
     def demo(self) -> Any:
         return self.sandbox.company("DEMO")
 
-    async def link(self, *, entity: str | None = "100", settings: dict[str, Any] | None = None) -> Linked:
+    async def link(
+        self, *, entity: str | None = "100", settings: dict[str, Any] | None = None, fast_limits: bool = True
+    ) -> Linked:
         from gateway.tenancy.repository import TenantRepository
 
         tenant_id, api_key = await TenantRepository(self.pool).create_tenant(f"push-{uuid.uuid4().hex[:10]}")
@@ -81,6 +84,18 @@ class PushEnv:
         headers = basic_auth(api_key)
         company = await make_company(self.client, headers, f"Push Co {uuid.uuid4().hex[:6]}")
         connection = await make_connection(self.client, headers, company["id"])
+        if fast_limits:
+            # Every test of the run talks to the sandbox's DEMO company, and Intacct's per-company call
+            # rate (300 a minute) is counted in the shared test database: consecutive tests would wait on
+            # each other's calls. The limiter has its own tests; here the connection raises the rate
+            # before it is linked, so the link check is not throttled either.
+            put = await self.client.put(
+                f"/companies/{company['id']}/connections/{connection['id']}/settings",
+                json={**FAST_LIMITS, **(settings or {})},
+                headers=headers,
+            )
+            assert put.status_code == 200, put.text
+            settings = None
         auth = {**DEMO_AUTH, "endpointUrl": SANDBOX_URL, **({"entityId": entity} if entity else {})}
         response = await self.client.put(
             f"/companies/{company['id']}/connections/{connection['id']}/authorization",

@@ -91,7 +91,7 @@ async def test_options_trees_come_from_the_connector(env: PushEnv) -> None:
 
 
 async def test_connection_settings_round_trip_and_validate(env: PushEnv) -> None:
-    linked = await env.link()
+    linked = await env.link(fast_limits=False)  # starts from a connection with no settings
     path = f"{linked.base}/settings"
     assert (await env.client.get(path, headers=linked.headers)).json() == {}
     settings = {
