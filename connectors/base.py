@@ -102,12 +102,30 @@ class ConnectorContext:
     * ``http_client`` — an ``httpx.AsyncClient`` (tests inject one on a mock or sandbox transport);
     * ``limit_store`` — the shared upstream-limit state (for Intacct a ``LimitStore``, PostgreSQL-backed
       in the gateway);
-    * ``metrics`` — a hook told about limit waits.
+    * ``metrics`` — a hook told about limit waits;
+    * ``shared_cache`` — a ``SharedCache`` scoped to this connection, where a connector keeps what it
+      learnt about the company for the gateway's other processes (``None``: nothing is shared).
     """
 
     http_client: Any = None
     limit_store: Any = None
     metrics: Any = None
+    shared_cache: SharedCache | None = None
+
+
+class SharedCache(Protocol):
+    """Bytes under a key for a while, shared by every process of the gateway for one connection.
+
+    Why: a value like Intacct company facts costs a request of the company's call budget to learn, and
+    the API process and each worker would otherwise learn it separately. The gateway scopes the cache to
+    one connection before handing it over, so connectors never see another connection's entries.
+    Failures are the cache's business: ``get`` answers ``None`` and ``put`` does nothing when the store
+    cannot be reached, since the connector can always ask upstream instead.
+    """
+
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def put(self, key: str, value: bytes, ttl_seconds: float) -> None: ...
 
 
 class ConnectorFactory(Protocol):

@@ -141,6 +141,9 @@ class PushSettings:
     webhook_timeout_seconds: float = 10.0
     # How long a worker waits for more pushes of the same Intacct company before sending them together.
     batch_window_seconds: float = 0.05
+    # Push calls one worker runs at once per connection. Only full batches (100) overlap: a partial batch
+    # waits for the running call and gathers the pushes arriving meanwhile.
+    batch_in_flight: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +199,7 @@ class Settings:
                 idempotency_minutes=_int(env, "IDEMPOTENCY_KEY_MINUTES", 90, minimum=1),
                 webhook_timeout_seconds=float(_int(env, "WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)),
                 batch_window_seconds=_int(env, "PUSH_BATCH_WINDOW_MS", 50, minimum=0) / 1000,
+                batch_in_flight=_int(env, "PUSH_BATCH_IN_FLIGHT", 2, minimum=1),
             ),
             security=SecuritySettings(
                 secret_key=secret,

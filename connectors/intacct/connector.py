@@ -116,7 +116,9 @@ class IntacctConnector:
                 http=http,
                 metrics=context.metrics,
             )
-        self.facts = FactsLoader(self.client, self.settings)
+        self.facts = FactsLoader(
+            self.client, self.settings, shared=context.shared_cache if context is not None else None
+        )
         self._writer = PushExecutor(self.client, self.facts)
         self._reader = Reader(self.client, self.facts)
         self._attachments = Attachments(self.client, default_folder=self.settings.attachments_folder)

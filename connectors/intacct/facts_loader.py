@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+import msgspec
 import structlog
 from lxml import etree
 
@@ -58,6 +60,7 @@ from connectors.intacct.xml import functions as fn
 from connectors.intacct.xml.tree import as_list, to_element
 
 if TYPE_CHECKING:
+    from connectors.base import SharedCache
     from connectors.intacct.client import IntacctClient
 
 __all__ = [
@@ -318,38 +321,101 @@ def _user_dimensions(results: Sequence[Record]) -> list[str]:
     return names
 
 
+#: Bumped when ``CompanyFacts`` changes shape, so processes never read each other's old layout.
+_SHARED_FORMAT: Final = "v1"
+
+
+class _SharedFacts(msgspec.Struct, frozen=True):
+    """What goes into the shared cache: the facts, the entity row, and when Intacct was asked (epoch s)."""
+
+    loaded_at: float
+    facts: CompanyFacts
+    entity_row: dict[str, Any] | None = None
+
+
+_SHARED_DECODER: Final = msgspec.json.Decoder(_SharedFacts)
+
+
 class FactsLoader:
-    """Loads and caches ``CompanyFacts`` for one connector instance (one company + entity)."""
+    """Loads and caches ``CompanyFacts`` for one connector instance (one company + entity).
+
+    With a ``shared`` cache (the gateway's, scoped to the connection) the facts one process loaded serve
+    every other process until ``factsTtlSeconds`` after Intacct was asked — counted from that moment, not
+    from when a process picked them up, so no copy lives longer than one fresh load would.
+    """
 
     def __init__(
         self,
         client: IntacctClient,
         settings: ConnectionSettings,
         *,
+        shared: SharedCache | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
         self.settings = settings
+        self._shared = shared
         self._clock = clock
+        self._wall_clock = wall_clock
         self._lock = asyncio.Lock()
         self._facts: CompanyFacts | None = None
         self._loaded_at = 0.0
         #: The connected entity's LOCATIONENTITY row (None at top level).
         self.entity_row: Record | None = None
+        #: Loads from Intacct by this instance (facts taken from the shared cache are not counted).
         self.loads = 0
 
     def invalidate(self) -> None:
         self._facts = None
+
+    @property
+    def shared_key(self) -> str:
+        """What the facts depend on: where and as whom (no password: a new password reads the same
+        company) and the connection settings, as a digest."""
+        c = self._client.credentials
+        material = "\x1f".join(
+            (c.endpoint_url, c.company_id, c.user_id, c.entity_id or "", repr(self.settings))
+        )
+        return f"intacct-facts:{_SHARED_FORMAT}:{hashlib.sha256(material.encode()).hexdigest()[:32]}"
 
     async def get(self, *, refresh: bool = False) -> CompanyFacts:
         """The company facts, from the cache while it is younger than ``factsTtlSeconds``."""
         async with self._lock:
             fresh = self._clock() - self._loaded_at < self.settings.facts_ttl_seconds
             if self._facts is None or refresh or not fresh:
-                self._facts = await self._load()
-                self._loaded_at = self._clock()
-                self.loads += 1
+                if refresh or not await self._take_shared():
+                    self._facts = await self._load()
+                    self._loaded_at = self._clock()
+                    self.loads += 1
+                    await self._give_shared(self._facts)
+            assert self._facts is not None
             return self._facts
+
+    async def _take_shared(self) -> bool:
+        """Adopt facts another process loaded, if still fresh; False when there are none to adopt."""
+        if self._shared is None:
+            return False
+        raw = await self._shared.get(self.shared_key)
+        if raw is None:
+            return False
+        try:
+            entry = _SHARED_DECODER.decode(raw)
+        except msgspec.DecodeError:
+            log.warning("intacct.shared_facts_unreadable")
+            return False
+        age = max(self._wall_clock() - entry.loaded_at, 0.0)
+        if age >= self.settings.facts_ttl_seconds:
+            return False
+        self._facts, self.entity_row = entry.facts, entry.entity_row
+        self._loaded_at = self._clock() - age
+        return True
+
+    async def _give_shared(self, facts: CompanyFacts) -> None:
+        if self._shared is None:
+            return
+        entry = _SharedFacts(loaded_at=self._wall_clock(), facts=facts, entity_row=self.entity_row)
+        await self._shared.put(self.shared_key, msgspec.json.encode(entry), self.settings.facts_ttl_seconds)
 
     async def _load(self) -> CompanyFacts:
         client, settings = self._client, self.settings

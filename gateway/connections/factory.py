@@ -29,6 +29,7 @@ from connectors.errors import ConnectorConfigError
 from connectors.registry import create_connector
 from gateway.connections.crypto import CredentialCipher, CredentialsUnreadable
 from gateway.connections.repository import ConnectionRepository
+from gateway.connections.shared_cache import ConnectionCache
 from gateway.errors import Conflict, NotFound
 from gateway.jobs.limit_store import PostgresLimitStore
 
@@ -77,9 +78,13 @@ class ConnectorProvider:
             metrics=getattr(state, "connector_metrics", None),
         )
 
-    def context(self) -> ConnectorContext:
+    def context(self, connection: tuple[uuid.UUID, uuid.UUID] | None = None) -> ConnectorContext:
+        """The shared parts; with ``connection`` (tenant id, connection id) also its ``SharedCache``."""
         return ConnectorContext(
-            http_client=self.http_client, limit_store=PostgresLimitStore(self.pool), metrics=self.metrics
+            http_client=self.http_client,
+            limit_store=PostgresLimitStore(self.pool),
+            metrics=self.metrics,
+            shared_cache=ConnectionCache(self.pool, *connection) if connection is not None else None,
         )
 
     def build(
@@ -88,8 +93,13 @@ class ConnectorProvider:
         credentials: Mapping[str, str],
         *,
         settings: Mapping[str, Any] | None = None,
+        connection: tuple[uuid.UUID, uuid.UUID] | None = None,
     ) -> Connector:
         """A connector for ``integration_key`` on ``credentials`` (the decrypted authorization body).
+
+        ``connection`` (tenant id, connection id) names the stored connection it serves, so what it
+        learns about the company is shared with the gateway's other processes; a connector for
+        credentials not yet stored (a link check) shares nothing.
 
         Raises ``ConnectorConfigError`` when the credentials name an endpoint this gateway forbids.
         """
@@ -98,7 +108,9 @@ class ConnectorProvider:
                 "This connection names its own Intacct endpoint (endpointUrl), which this gateway does "
                 "not allow (ALLOW_ENDPOINT_URL_OVERRIDE=false). Send the authorization again without it."
             )
-        return create_connector(integration_key, credentials, settings=settings, context=self.context())
+        return create_connector(
+            integration_key, credentials, settings=settings, context=self.context(connection)
+        )
 
     async def credentials(
         self, tenant_id: uuid.UUID, company_id: uuid.UUID, connection_id: uuid.UUID
@@ -129,15 +141,16 @@ class ConnectorProvider:
         row, credentials = await self.credentials(tenant_id, company_id, connection_id)
         if settings is None:
             settings = await self.connection_settings(tenant_id, company_id, connection_id)
+        scope = (tenant_id, connection_id)
         if self.cache_seconds <= 0:
-            return self.build(row["integration_key"], credentials, settings=settings)
+            return self.build(row["integration_key"], credentials, settings=settings, connection=scope)
         material = msgspec.json.encode([str(connection_id), row["integration_key"], credentials, settings])
         key = hashlib.sha256(material).hexdigest()
         now = time.monotonic()
         hit = self._cache.get(key)
         if hit is not None and now - hit[0] < self.cache_seconds:
             return hit[1]
-        connector = self.build(row["integration_key"], credentials, settings=settings)
+        connector = self.build(row["integration_key"], credentials, settings=settings, connection=scope)
         self._remember(key, now, connector)
         return connector
 

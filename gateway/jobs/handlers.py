@@ -53,7 +53,12 @@ def build_handlers(
     )
     return {
         PULL: PullHandler(pool, provider, base_url=settings.http.base_url),
-        PUSH: PushHandler(pool, ConnectorCache(provider), window=settings.push.batch_window_seconds),
+        PUSH: PushHandler(
+            pool,
+            ConnectorCache(provider),
+            window=settings.push.batch_window_seconds,
+            in_flight=settings.push.batch_in_flight,
+        ),
         WEBHOOK: WebhookHandler(pool, provider.cipher, timeout=settings.push.webhook_timeout_seconds),
     }
 

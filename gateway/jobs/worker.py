@@ -34,6 +34,7 @@ from typing import Any
 import asyncpg
 import structlog
 
+from gateway.connections.shared_cache import prune_connector_cache
 from gateway.jobs import queue, schedules, sweeps
 from gateway.jobs.limit_store import prune_limit_state
 from gateway.jobs.models import Claimed, Lease, Operation, OperationStatus
@@ -182,6 +183,7 @@ class Worker:
             if self.fire_schedules:
                 await schedules.fire_due_schedules(self.pool)
             await prune_limit_state(self.pool)
+            await prune_connector_cache(self.pool)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             self._log.warning("worker.maintenance_failed", error=str(exc))
 

@@ -110,6 +110,31 @@ async def load_connection(
     )
 
 
+class ConnectionLoader:
+    """``load_connection`` for a worker: concurrent loads of one connection share one query.
+
+    Why: a batch of a hundred pushes of one connection starts a hundred handler calls at once, each of
+    which must see the connection as it is now (status, settings). They all wait for the one query that
+    is already under way instead of each sending their own; a load that starts after it has finished
+    reads the row again, so nothing older than the query in flight is ever used.
+    """
+
+    def __init__(self, db: Db) -> None:
+        self._db = db
+        self._loading: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], asyncio.Future[ConnectionRef]] = {}
+
+    async def load(
+        self, tenant_id: uuid.UUID, company_id: uuid.UUID, connection_id: uuid.UUID
+    ) -> ConnectionRef:
+        key = (tenant_id, company_id, connection_id)
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = asyncio.ensure_future(load_connection(self._db, *key))
+            self._loading[key] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(key, None))
+        return await asyncio.shield(loading)
+
+
 class ConnectorCache:
     """Up to ``max_size`` connectors, each reused for ``ttl`` seconds while its connection is unchanged.
 
@@ -123,20 +148,34 @@ class ConnectorCache:
         self._max_size = max_size
         self._entries: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
         self._lock = asyncio.Lock()
+        self._building: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
 
     async def get(self, ref: ConnectionRef) -> Any:
-        now = time.monotonic()
+        """The cached connector, or a new one — built once however many requests ask at the same time
+        (each would otherwise load the company facts on its own)."""
         key = ref.cache_key
         async with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and now - entry[0] < self._ttl:
+            if entry is not None and time.monotonic() - entry[0] < self._ttl:
                 self._entries.move_to_end(key)
                 return entry[1]
-        connector = await self._opener.for_connection(
-            ref.tenant_id, ref.company_id, ref.connection_id, settings=ref.settings
-        )
+            building = self._building.get(key)
+            if building is None:
+                building = asyncio.ensure_future(self._build(ref))
+                self._building[key] = building
+        return await asyncio.shield(building)
+
+    async def _build(self, ref: ConnectionRef) -> Any:
+        key = ref.cache_key
+        try:
+            connector = await self._opener.for_connection(
+                ref.tenant_id, ref.company_id, ref.connection_id, settings=ref.settings
+            )
+        finally:
+            async with self._lock:
+                self._building.pop(key, None)
         async with self._lock:
-            self._entries[key] = (now, connector)
+            self._entries[key] = (time.monotonic(), connector)
             self._entries.move_to_end(key)
             while len(self._entries) > self._max_size:
                 self._entries.popitem(last=False)

@@ -39,7 +39,7 @@ from gateway.errors import GatewayError
 from gateway.jobs import Operation, OperationFailed, RetryLater
 from gateway.jobs.rows import Db
 from gateway.push.batching import PushBatcher
-from gateway.push.connectors import ConnectionRef, ConnectorCache, load_connection
+from gateway.push.connectors import ConnectionLoader, ConnectionRef, ConnectorCache
 from gateway.push.schemas import CHANGE_TYPES, PUSH_SPECS, PushPayload
 from gateway.push.views import utc_text, validation_item
 
@@ -120,11 +120,20 @@ class PushHandler:
     """``await handler(operation)`` for operations of kind ``push`` (writes and attachment uploads)."""
 
     def __init__(
-        self, pool: Db, connectors: ConnectorCache, *, window: float = 0.05, max_batch: int = 100
+        self,
+        pool: Db,
+        connectors: ConnectorCache,
+        *,
+        window: float = 0.05,
+        max_batch: int = 100,
+        in_flight: int = 2,
     ) -> None:
         self._pool = pool
+        self._connections = ConnectionLoader(pool)
         self._connectors = connectors
-        self._batcher: PushBatcher[uuid.UUID] = PushBatcher(self._send, window=window, max_size=max_batch)
+        self._batcher: PushBatcher[uuid.UUID] = PushBatcher(
+            self._send, window=window, max_size=max_batch, max_in_flight=in_flight
+        )
 
     @property
     def batcher(self) -> PushBatcher[uuid.UUID]:
@@ -142,8 +151,8 @@ class PushHandler:
         if operation.company_id is None or operation.connection_id is None:
             raise _failed("The connection of this push was deleted.", 410, [], warnings)
         try:
-            ref = await load_connection(
-                self._pool, operation.tenant_id, operation.company_id, operation.connection_id
+            ref = await self._connections.load(
+                operation.tenant_id, operation.company_id, operation.connection_id
             )
             if payload.action == "attach":
                 return await self._attach(operation, ref, payload, warnings)

@@ -2,7 +2,8 @@
 
 The pool registers no type codecs: ``jsonb`` and ``json`` travel as text in both directions, so
 every feature encodes and decodes with msgspec itself and nobody is surprised by another feature's
-codec. Connections are reset by asyncpg when returned to the pool.
+codec. A connection returned to the pool has an open transaction rolled back and its listener
+callbacks dropped, but no reset statement is sent (``GatewayConnection``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,21 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 _DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+class GatewayConnection(asyncpg.Connection):  # type: ignore[misc]
+    """A pooled connection released without asyncpg's reset statement.
+
+    Why: asyncpg sends ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`` on every release
+    — a round trip per pool checkout, which a push worker does several times per operation. The gateway
+    leaves no session state behind to reset: settings are ``SET LOCAL`` (transaction scoped), the only
+    session advisory lock (migrations) is released in a ``finally``, no cursor outlives its transaction,
+    and the worker's LISTEN is ended with ``remove_listener``. Open transactions are still rolled back
+    by asyncpg itself, reset statement or not.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
 
 
 async def create_pool(
@@ -29,6 +45,7 @@ async def create_pool(
         min_size=min_size,
         max_size=max_size,
         command_timeout=command_timeout,
+        connection_class=GatewayConnection,
     )
     if pool is None:  # pragma: no cover - asyncpg returns None only when not awaited
         raise RuntimeError("asyncpg.create_pool returned no pool")

@@ -20,7 +20,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from tests.benchmarks import p1_push, p2_pull, p3_cpu, p4_read, p5_scale
@@ -139,17 +139,36 @@ async def run_benchmarks(
     return results
 
 
+def _override(sizes: Sizes, assignments: Sequence[str]) -> Sizes:
+    """``sizes`` with ``field=value`` assignments applied (values keep the field's type)."""
+    changes: dict[str, float | int] = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        current = getattr(sizes, name.strip(), None)
+        if current is None or not value:
+            raise SystemExit(f"--set {assignment!r}: expected one of {sorted(asdict(sizes))}=<number>")
+        changes[name.strip()] = type(current)(value)
+    return replace(sizes, **changes)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.run", description=__doc__)
     parser.add_argument("--short", action="store_true", help="small sizes (what make test runs)")
     parser.add_argument("--only", default=",".join(ALL), help="comma-separated subset, e.g. P1,P3")
     parser.add_argument("--output", default="bench.json", help="where to write the JSON results")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=N",
+        help="override one size, e.g. --set p2_bills=20000 (repeatable; for quicker local comparisons)",
+    )
     args = parser.parse_args(argv)
     from gateway.logging import configure_logging
     from gateway.settings import LogSettings
 
     configure_logging(LogSettings(level="WARNING"))
-    sizes = SHORT if args.short else FULL
+    sizes = _override(SHORT if args.short else FULL, args.set)
     only = [key.strip() for key in args.only.split(",") if key.strip()]
     started = time.monotonic()
 

@@ -59,6 +59,62 @@ async def test_facts_are_cached_for_their_ttl(us: IntacctConnector, company: Com
     assert await loader.get() is not first and loader.loads == 2
 
 
+class _MemoryCache:
+    """A ``SharedCache`` in a dict (the gateway's is PostgreSQL: tests/integration/gateway/connections)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, bytes] = {}
+        self.ttls: list[float] = []
+
+    async def get(self, key: str) -> bytes | None:
+        return self.values.get(key)
+
+    async def put(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        self.values[key] = value
+        self.ttls.append(ttl_seconds)
+
+
+@pytest.mark.asyncio
+async def test_facts_one_process_loaded_serve_another_until_their_ttl(
+    us: IntacctConnector, company: CompanyState
+) -> None:
+    cache, wall = _MemoryCache(), [1000.0]
+    settings = ConnectionSettings(facts_ttl_seconds=60)
+
+    def loader() -> FactsLoader:  # one per process: its own monotonic clock, the same wall clock
+        return FactsLoader(us.client, settings, shared=cache, clock=lambda: 5.0, wall_clock=lambda: wall[0])
+
+    first = loader()
+    facts = await first.get()
+    assert first.loads == 1 and cache.ttls == [60]
+    requests = company.counters.http_requests
+    wall[0] += 59
+    second = loader()
+    assert await second.get() == facts and second.loads == 0
+    assert second.entity_row == first.entity_row
+    assert company.counters.http_requests == requests  # nothing asked of Intacct
+    wall[0] += 1  # 60 s after Intacct was asked: stale for everyone
+    third = loader()
+    assert await third.get() == facts and third.loads == 1
+    assert company.counters.http_requests > requests
+
+
+@pytest.mark.asyncio
+async def test_shared_facts_depend_on_settings_and_entity(us: IntacctConnector, uk: IntacctConnector) -> None:
+    cache = _MemoryCache()
+    plain = FactsLoader(us.client, ConnectionSettings(), shared=cache)
+    approving = FactsLoader(us.client, ConnectionSettings(ap_bill_approval=True), shared=cache)
+    other_entity = FactsLoader(uk.client, ConnectionSettings(), shared=cache)
+    assert len({plain.shared_key, approving.shared_key, other_entity.shared_key}) == 3
+    assert not (await plain.get()).ap_bill_approval
+    assert (await approving.get()).ap_bill_approval and approving.loads == 1
+    assert (await other_entity.get()).base_currency == "GBP"
+    unreadable = FactsLoader(us.client, ConnectionSettings(), shared=cache)
+    cache.values[unreadable.shared_key] = b"{not json"
+    assert (await unreadable.get()).base_currency == "USD" and unreadable.loads == 1
+    assert "password" not in plain.shared_key and "pw" not in plain.shared_key
+
+
 @pytest.mark.asyncio
 async def test_dimension_names_are_looked_up_on_demand(us: IntacctConnector) -> None:
     facts = await us.facts.get()

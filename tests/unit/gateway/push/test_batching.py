@@ -108,3 +108,54 @@ async def test_bad_configuration_is_refused() -> None:
         PushBatcher(Recorder(), max_size=0)
     with pytest.raises(ValueError):
         PushBatcher(Recorder(), window=-1)
+
+
+async def test_while_a_call_runs_the_next_batch_gathers_everything_that_arrives() -> None:
+    """Group commit: with one call per key in flight, requests arriving during a slow call go out
+    together when it finishes, though each arrived long after the window of the batch it joined."""
+    send = Recorder(delay=0.3)
+    batcher: PushBatcher[str] = PushBatcher(send, window=0.01, max_size=100, max_in_flight=1)
+    first = asyncio.ensure_future(batcher.submit("k", None, request("first")))
+    await asyncio.sleep(0.05)  # the first call is running now
+    later = []
+    for n in range(5):
+        later.append(asyncio.ensure_future(batcher.submit("k", None, request(f"later{n}"))))
+        await asyncio.sleep(0.04)  # each gap is four windows long
+    await asyncio.gather(first, *later)
+    assert [keys for _, keys in send.calls] == [["first"], [f"later{n}" for n in range(5)]]
+    assert batcher.sizes == [1, 5]
+
+
+async def test_calls_per_key_never_exceed_max_in_flight_and_other_keys_do_not_wait() -> None:
+    running: dict[str, int] = {}
+    peak: dict[str, int] = {}
+
+    async def send(context: Any, requests: Sequence[PushRequest]) -> list[PushOutcome]:
+        running[context] = running.get(context, 0) + 1
+        peak[context] = max(peak.get(context, 0), running[context])
+        await asyncio.sleep(0.05)
+        running[context] -= 1
+        return [PushOutcome(operation_key=r.operation_key, ok=True) for r in requests]
+
+    batcher: PushBatcher[str] = PushBatcher(send, window=0.0, max_size=2, max_in_flight=2)
+    outcomes = await asyncio.gather(
+        *(batcher.submit("a", "a", request(f"a{n}")) for n in range(12)),
+        *(batcher.submit("b", "b", request(f"b{n}")) for n in range(2)),
+    )
+    assert all(o.ok for o in outcomes) and len(outcomes) == 14
+    assert peak == {"a": 2, "b": 1}
+    assert sorted(batcher.sizes) == [2] * 7
+
+
+async def test_a_partial_batch_waits_for_the_running_call_but_a_full_one_overlaps_it() -> None:
+    send = Recorder(delay=0.3)
+    batcher: PushBatcher[str] = PushBatcher(send, window=0.01, max_size=3, max_in_flight=2)
+    first = asyncio.ensure_future(batcher.submit("k", None, request("p1")))
+    await asyncio.sleep(0.05)  # p1 is being sent
+    partial = asyncio.ensure_future(batcher.submit("k", None, request("p2")))
+    await asyncio.sleep(0.05)  # p2's window has passed; one call of two is running
+    assert [keys for _, keys in send.calls] == [["p1"]]
+    more = [asyncio.ensure_future(batcher.submit("k", None, request(f"f{n}"))) for n in range(2)]
+    await asyncio.sleep(0.02)  # p2 + f0 + f1 fill the batch: it goes beside p1
+    assert [keys for _, keys in send.calls] == [["p1"], ["p2", "f0", "f1"]]
+    await asyncio.gather(first, partial, *more)
