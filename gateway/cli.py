@@ -23,6 +23,9 @@ from gateway.settings import Settings, SettingsError, get_settings
 
 SANDBOX_TENANT = "sandbox"
 OPENAPI_PATH = Path("openapi") / "openapi.json"
+#: Most connections a ``gateway worker`` pool opens for its operations, whatever its concurrency (a
+#: stock PostgreSQL allows 100 in all, shared with the API and the other workers).
+WORKER_POOL_CAP = 24
 
 
 def _database_url(settings: Settings) -> str:
@@ -213,8 +216,12 @@ async def _run_worker(settings: Settings, args: argparse.Namespace) -> int:
     from gateway.store import create_pool, upgrade
 
     concurrency = args.concurrency or settings.sync.worker_concurrency
-    # Each running operation may hold a connection and its heartbeat another; one more LISTENs.
-    pool = await create_pool(_database_url(settings), min_size=1, max_size=2 * concurrency + 2)
+    # An operation holds a connection only while it reads or writes the store (a push waiting for its
+    # batch holds none), so the pool grows with the concurrency only up to WORKER_POOL_CAP; one more
+    # connection LISTENs.
+    pool = await create_pool(
+        _database_url(settings), min_size=1, max_size=min(2 * concurrency, WORKER_POOL_CAP) + 2
+    )
     try:
         if settings.database.migrate_on_start:
             await upgrade(pool)
@@ -297,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="run operations (push, pull, schedules) until SIGTERM; run as many as you like"
     )
     worker.add_argument(
-        "--concurrency", type=int, default=None, help="operations at once (WORKER_CONCURRENCY, default 4)"
+        "--concurrency", type=int, default=None, help="operations at once (WORKER_CONCURRENCY, default 200)"
     )
     worker.add_argument(
         "--grace", type=float, default=20.0, help="seconds running operations get to finish on SIGTERM"

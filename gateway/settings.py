@@ -127,7 +127,9 @@ class SyncSettings:
     """
 
     in_process_worker: bool = False
-    worker_concurrency: int = 4
+    # Push batching sends up to 100 writes per Intacct request: 200 lets a worker fill the next request
+    # while the previous one is being answered.
+    worker_concurrency: int = 200
     link_check_timeout_seconds: float = 20.0
 
 
@@ -210,7 +212,7 @@ class Settings:
             ),
             sync=SyncSettings(
                 in_process_worker=bool(_bool(env, "GATEWAY_IN_PROCESS_WORKER", True)),
-                worker_concurrency=_int(env, "WORKER_CONCURRENCY", 4, minimum=1),
+                worker_concurrency=_int(env, "WORKER_CONCURRENCY", 200, minimum=1),
                 link_check_timeout_seconds=float(_int(env, "LINK_CHECK_TIMEOUT_SECONDS", 20, minimum=1)),
             ),
         )

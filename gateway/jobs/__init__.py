@@ -2,7 +2,7 @@
 
 Public surface (re-exported here; see each module for the why):
 
-* ``queue``      enqueue / claim / heartbeat / complete / fail / release / get_operation
+* ``queue``      enqueue / claim / heartbeat / complete(_many) / fail / release / get_operation
 * ``sweeps``     reclaim_expired / time_out_overdue / expire_idempotency_keys
 * ``worker``     Worker, Handler, OperationFailed, RetryLater
 * ``runner``     install_signal_handlers / run_until_signalled / run_worker_process (``gateway worker``)
@@ -24,7 +24,16 @@ from gateway.jobs.models import (
     Operation,
     OperationStatus,
 )
-from gateway.jobs.queue import claim, complete, enqueue, fail, get_operation, heartbeat, release
+from gateway.jobs.queue import (
+    claim,
+    complete,
+    complete_many,
+    enqueue,
+    fail,
+    get_operation,
+    heartbeat,
+    release,
+)
 from gateway.jobs.runner import install_signal_handlers, run_until_signalled, run_worker_process
 from gateway.jobs.schedules import (
     DEFAULT_SCHEDULES,
@@ -59,6 +68,7 @@ __all__ = [
     "Worker",
     "claim",
     "complete",
+    "complete_many",
     "enqueue",
     "ensure_default_schedules",
     "expire_idempotency_keys",

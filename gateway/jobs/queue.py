@@ -18,7 +18,7 @@ on many machines.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -89,6 +89,16 @@ SET status = $3, result = $4::jsonb, error = $5::jsonb, completed_at = now(),
     lease_token = NULL, lease_expires_at = NULL
 {_GUARD}
 RETURNING {returning()}
+"""
+
+# The same for many leases at once: (id, token, result) triples, each guarded like _COMPLETE.
+_COMPLETE_MANY = """
+UPDATE operations AS o
+SET status = 'Success', result = d.result::jsonb, error = NULL, completed_at = now(),
+    lease_token = NULL, lease_expires_at = NULL
+FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS d(id, token, result)
+WHERE o.id = d.id AND o.lease_token = d.token AND o.status = 'Running'
+RETURNING o.id
 """
 
 # $4: retry wanted; $5: absolute retry time or NULL; $6: delay in seconds when $5 is NULL.
@@ -238,6 +248,20 @@ async def complete(
         _COMPLETE, lease.operation_id, lease.token, status.value, encode_json(result), encode_json(error)
     )
     return None if row is None else to_operation(row)
+
+
+async def complete_many(db: Db, finished: Sequence[tuple[Lease, Mapping[str, Any] | None]]) -> set[uuid.UUID]:
+    """Finish many operations as Success in one statement; the ids whose lease still held (the
+    others were not written, as with :func:`complete`)."""
+    if not finished:
+        return set()
+    rows = await db.fetch(
+        _COMPLETE_MANY,
+        [lease.operation_id for lease, _ in finished],
+        [lease.token for lease, _ in finished],
+        [encode_json(result) for _, result in finished],
+    )
+    return {row["id"] for row in rows}
 
 
 async def fail(

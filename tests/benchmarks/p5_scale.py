@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from tests.benchmarks.p1_push import FUNCTIONS_PER_REQUEST, POLL_SECONDS, bodies_for, count_status, post_bills
+from tests.benchmarks.p1_push import POLL_SECONDS, WORKER_CONCURRENCY, bodies_for, count_status, post_bills
 from tests.benchmarks.procs import Child
 from tests.benchmarks.report import Measurement
 from tests.benchmarks.stack import BenchStack, Linked, accepted_calls, functions_called
@@ -49,7 +49,7 @@ async def _round(
     before = [await stack.counters(linked.sandbox_company) for linked in companies]
     crew: list[Child] = list(
         await asyncio.gather(
-            *(stack.start_worker(concurrency=FUNCTIONS_PER_REQUEST, hold=True) for _ in range(workers))
+            *(stack.start_worker(concurrency=WORKER_CONCURRENCY, hold=True) for _ in range(workers))
         )
     )
     try:
@@ -96,7 +96,7 @@ async def run_p5(
         details={
             "bills_per_round": n,
             "companies": [linked.sandbox_company for linked in companies],
-            "worker_concurrency": FUNCTIONS_PER_REQUEST,
+            "worker_concurrency": WORKER_CONCURRENCY,
             "two_workers": {k: two[k] for k in ("seconds", "functions", "posts_retried")},
             "one_worker": {k: one[k] for k in ("seconds", "functions", "posts_retried")},
         },

@@ -2,10 +2,8 @@
 
 ``python -m tests.benchmarks.worker_main --concurrency 100 --pool-size 12`` does what ``gateway worker
 --concurrency 100`` does — the deployment's handler map (``gateway.jobs.handlers.build_handlers``), one
-``Worker`` on the ``DATABASE_URL`` store, run until SIGTERM — with one difference: ``gateway worker``
-sizes its pool at ``2 x concurrency + 2`` connections, which at the concurrency push batching needs (one
-operation per bill of a 100-function request) is more than a stock PostgreSQL's 100 connections once the
-API and a second worker are counted. Here the pool size is a flag; operations wait for a connection
+``Worker`` on the ``DATABASE_URL`` store, run until SIGTERM — with the pool size as a flag (``gateway
+worker`` caps it at ``WORKER_POOL_CAP`` + 2; the benchmarks pass 12), so operations wait for a connection
 instead. It prints ``READY <pid>`` once the worker starts claiming, which is when a benchmark may start
 its clock or take the idle memory reading. With ``--hold`` it prints ``READY`` when everything is built
 and starts claiming only when a line arrives on stdin, so several workers can start at the same moment.

@@ -17,6 +17,7 @@ from gateway.jobs import (
     OperationStatus,
     claim,
     complete,
+    complete_many,
     enqueue,
     expire_idempotency_keys,
     fail,
@@ -127,6 +128,29 @@ async def test_writes_are_guarded_by_the_lease(db_pool, company):
     assert done.completed_at is not None
     assert await complete(db_pool, c.lease, {"x": 3}) is None  # finished rows are final
     assert await heartbeat(db_pool, c.lease, 30) is False
+
+
+async def test_complete_many_writes_each_held_lease_in_one_statement(db_pool, company):
+    kind = new_tag()
+    for _ in range(3):
+        await enqueue(db_pool, new_op(company, kind))
+    a, b, c = await claim(db_pool, "w", [kind], 30, limit=3)
+    forged = type(b.lease)(
+        operation_id=b.lease.operation_id,
+        owner="w",
+        token=uuid.uuid4(),
+        attempt=1,
+        expires_at=b.lease.expires_at,
+    )
+    written = await complete_many(db_pool, [(a.lease, {"n": 1}), (forged, {"n": 2}), (c.lease, None)])
+    assert written == {a.operation.id, c.operation.id}
+    done_a, still_b, done_c = [await load(db_pool, x.operation.id) for x in (a, b, c)]
+    assert done_a.status is OperationStatus.SUCCESS and done_a.result == {"n": 1} and done_a.completed_at
+    assert done_c.status is OperationStatus.SUCCESS and done_c.result is None
+    assert still_b.status is OperationStatus.RUNNING  # a forged token writes nothing
+    assert await complete_many(db_pool, [(a.lease, {"n": 3})]) == set()  # finished rows are final
+    assert await complete_many(db_pool, []) == set()
+    await complete(db_pool, b.lease, None)
 
 
 async def test_complete_can_record_a_business_failure(db_pool, company):
