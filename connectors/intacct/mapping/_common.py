@@ -181,35 +181,36 @@ def currency_rules(currency: str = "currency", rate: str = "currencyRate") -> tu
 def tax_rules(lines: str = "lineItems", *, when_lines: Any = None) -> tuple[Rule, ...]:
     """VAT/GST entities: a known tax rate on every line; US entities: no tax rate and no tax amount."""
 
-    def selected(record: RecordView) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    def selected(record: RecordView) -> Iterator[tuple[int, Mapping[str, Any]]]:
+        """(index, line) of the lines the rules apply to; paths are formatted only for failures."""
         for index, line in enumerate(record.get(lines) or []):
-            if isinstance(line, Mapping) and (when_lines is None or when_lines(record, line)):
-                yield f"{lines}[{index}]", line
+            if isinstance(line, dict | Mapping) and (when_lines is None or when_lines(record, line)):
+                yield index, line
 
     def vat_missing(record: RecordView, facts: CompanyFacts) -> Iterator[str]:
         if facts.has_vat:
-            for path, line in selected(record):
+            for index, line in selected(record):
                 if is_blank((line.get("taxRateRef") or {}).get("id")):
-                    yield f"{path}.taxRateRef.id"
+                    yield f"{lines}[{index}].taxRateRef.id"
 
     def vat_unknown(record: RecordView, facts: CompanyFacts) -> Iterator[str]:
         if facts.has_vat:
-            for path, line in selected(record):
+            for index, line in selected(record):
                 tax_id = (line.get("taxRateRef") or {}).get("id")
                 if tax_id and tax_fact(tax_id, facts) is None:
-                    yield f"{path}.taxRateRef.id"
+                    yield f"{lines}[{index}].taxRateRef.id"
 
     def us_tax_rate(record: RecordView, facts: CompanyFacts) -> Iterator[str]:
         if not facts.has_vat:
-            for path, line in selected(record):
+            for index, line in selected(record):
                 if not is_blank((line.get("taxRateRef") or {}).get("id")):
-                    yield f"{path}.taxRateRef"
+                    yield f"{lines}[{index}].taxRateRef"
 
     def us_tax_amount(record: RecordView, facts: CompanyFacts) -> Iterator[str]:
         if not facts.has_vat:
-            for path, line in selected(record):
+            for index, line in selected(record):
                 if (as_decimal(line.get("taxAmount")) or 0) != 0:
-                    yield f"{path}.taxAmount"
+                    yield f"{lines}[{index}].taxAmount"
 
     return (
         Rule(

@@ -104,7 +104,9 @@ def line_tracking_refs(line: Mapping[str, Any], path: str) -> list[tuple[str, st
     refs: list[tuple[str, str]] = []
     for index, ref in enumerate(line.get("trackingCategoryRefs") or []):
         refs.append((f"{path}.trackingCategoryRefs[{index}].id", str(ref.get("id") or "")))
-    tracking = line.get("tracking") or {}
+    tracking = line.get("tracking")
+    if not tracking:
+        return refs
     for index, ref in enumerate(tracking.get("categoryRefs") or []):
         refs.append((f"{path}.tracking.categoryRefs[{index}].id", str(ref.get("id") or "")))
     for key, prefix in (("customerRef", "CUSTOMER"), ("projectRef", "PROJECT")):

@@ -109,10 +109,7 @@ def tax_fact(tax_rate_id: str | None, facts: CompanyFacts) -> TaxFact | None:
     """The tax detail a unified ``taxRateRef.id`` names (RECORDNO, or the DETAILID itself)."""
     if not tax_rate_id:
         return None
-    found = facts.tax_details.get(tax_rate_id)
-    if found is None:
-        found = next((t for t in facts.tax_details.values() if t.detail_id == tax_rate_id), None)
-    return found
+    return facts.tax_detail(tax_rate_id)
 
 
 def line_tax(line: Mapping[str, Any], tax: TaxFact) -> Decimal:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from connectors.intacct.mapping._common import (
     DIMENSIONS,
@@ -82,6 +82,15 @@ APPROVAL_WARNING = (
     "This bill awaits approval in Sage Intacct: it stays Submitted, and cannot be paid, until it is approved."
 )
 _LEGACY_DIMS = ("projectid", "customerid", "vendorid", "employeeid", "itemid", "classid", "contractid")
+#: A ``create_bill`` line's elements in XSD order, all omitted (``None``) until the line sets them.
+_LEGACY_LINE: Final = dict.fromkeys(
+    (
+        *("glaccountno", "amount", "memo", "locationid", "departmentid", "customfields"),
+        *_LEGACY_DIMS,
+        *("warehouseid", "taxentries"),
+    )
+)
+_LEGACY_LINE_DIMS: Final = frozenset(("locationid", "departmentid", *_LEGACY_DIMS, "warehouseid"))
 
 
 def _warnings(view: RecordView, facts: CompanyFacts) -> tuple[PlanWarning, ...]:
@@ -107,17 +116,16 @@ def _legacy_line(
     dims = dimension_fields(_line_dims(line, path, facts, problems), "legacy", problems, where="a bill line")
     account_id = (line.get("accountRef") or {}).get("id") or ""
     custom = [*custom_values(line, facts, "bills.lineItems"), *dims.custom]
-    return {
-        "glaccountno": gl_account_no(account_id, facts),
-        "amount": line_net(line),
-        "memo": line.get("description"),
-        "locationid": dims.fields.get("locationid"),
-        "departmentid": dims.fields.get("departmentid"),
-        "customfields": legacy_custom_fields(custom),
-        **{name: dims.fields.get(name) for name in _LEGACY_DIMS},
-        "warehouseid": dims.fields.get("warehouseid"),
-        "taxentries": tax_entries(line, path, facts, problems, style="legacy"),
-    }
+    out = _LEGACY_LINE.copy()  # filled in place: the order is the template's
+    out["glaccountno"] = gl_account_no(account_id, facts)
+    out["amount"] = line_net(line)
+    out["memo"] = line.get("description")
+    out["customfields"] = legacy_custom_fields(custom)
+    for name, value in dims.fields.items():
+        if name in _LEGACY_LINE_DIMS:
+            out[name] = value
+    out["taxentries"] = tax_entries(line, path, facts, problems, style="legacy")
+    return out
 
 
 def _generic_line(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +45,14 @@ class TaxFact:
     tax_type: str = "Purchase"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CompanyFacts:
-    """The Intacct company/entity a connection writes to, as far as mapping rules depend on it."""
+    """The Intacct company/entity a connection writes to, as far as mapping rules depend on it.
+
+    Not ``slots``: the look-up indexes below are ``cached_property`` values, built on first use and kept
+    in the instance ``__dict__`` (they are not fields, so they are neither compared nor serialised).
+    Facts are immutable once built (``dataclasses.replace`` makes a new instance with fresh indexes).
+    """
 
     company_id: str
     entity_id: str | None = None
@@ -86,8 +92,32 @@ class CompanyFacts:
         """The GL account a unified ``accountRef.id`` names (RECORDNO, or the account number itself)."""
         found = self.accounts.get(account_id)
         if found is None:
-            found = next((a for a in self.accounts.values() if a.account_no == account_id), None)
+            found = self._accounts_by_number.get(account_id)
         return found
+
+    def tax_detail(self, tax_rate_id: str) -> TaxFact | None:
+        """The tax detail a unified ``taxRateRef.id`` names (RECORDNO, or the DETAILID itself)."""
+        found = self.tax_details.get(tax_rate_id)
+        if found is None:
+            found = self._tax_by_detail_id.get(tax_rate_id)
+        return found
+
+    @cached_property
+    def _accounts_by_number(self) -> dict[str, AccountFact]:
+        """Account number -> the first account (in ``accounts`` order) with that number: a write names
+        accounts by number on every line, and a scan per line was most of the mapping's time."""
+        index: dict[str, AccountFact] = {}
+        for fact in self.accounts.values():
+            index.setdefault(fact.account_no, fact)
+        return index
+
+    @cached_property
+    def _tax_by_detail_id(self) -> dict[str, TaxFact]:
+        """DETAILID -> the first tax detail (in ``tax_details`` order) with that id."""
+        index: dict[str, TaxFact] = {}
+        for fact in self.tax_details.values():
+            index.setdefault(fact.detail_id, fact)
+        return index
 
     def numbers(self, document_type: str) -> bool:
         """True when Intacct assigns the document number of ``document_type`` itself."""

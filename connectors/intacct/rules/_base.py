@@ -85,28 +85,36 @@ class RuleSet:
 
 
 def values_at(record: RecordView, path: str) -> Iterator[tuple[str, Any]]:
-    """Every (concrete path, value) at a dotted path, descending into lists; absent leaves give None."""
+    """Every (concrete path, value) at a dotted path, descending into lists; absent leaves give None.
 
-    def walk(node: Any, parts: list[str], prefix: str) -> Iterator[tuple[str, Any]]:
-        if not parts:
-            yield prefix, node
-            return
-        head, rest = parts[0], parts[1:]
-        if not isinstance(node, Mapping):
-            yield (f"{prefix}.{head}" if prefix else head), None
-            return
-        child = node.get(head)
-        here = f"{prefix}.{head}" if prefix else head
-        if isinstance(child, list):
-            if not rest:
-                yield here, child
-                return
-            for index, item in enumerate(child):
-                yield from walk(item, rest, f"{here}[{index}]")
-            return
-        yield from walk(child, rest, here)
-
-    yield from walk(record, path.split("."), "")
+    Walked one path segment at a time over a flat list (no recursion of generators: every rule table
+    calls this for each record it checks).
+    """
+    parts = path.split(".")
+    last = len(parts) - 1
+    # (concrete path so far, node, finished): finished entries keep their place in the output order
+    level: list[tuple[str, Any, bool]] = [("", record, False)]
+    for depth, head in enumerate(parts):
+        more = depth < last
+        following: list[tuple[str, Any, bool]] = []
+        for prefix, node, finished in level:
+            if finished:
+                following.append((prefix, node, True))
+                continue
+            here = f"{prefix}.{head}" if prefix else head
+            if not (type(node) is dict or isinstance(node, Mapping)):
+                following.append((here, None, True))
+                continue
+            child = node.get(head)
+            if isinstance(child, list):
+                if not more:
+                    following.append((here, child, True))
+                else:
+                    following.extend((f"{here}[{index}]", item, False) for index, item in enumerate(child))
+                continue
+            following.append((here, child, False))
+        level = following
+    return iter([(where, value) for where, value, _ in level])
 
 
 def is_blank(value: Any) -> bool:
@@ -114,6 +122,8 @@ def is_blank(value: Any) -> bool:
 
 
 def as_decimal(value: Any) -> Decimal | None:
+    if type(value) is Decimal:  # views keep model money as Decimal: ``Decimal(str(d))`` would be ``d``
+        return value
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -124,7 +134,10 @@ def as_decimal(value: Any) -> Decimal | None:
 
 def lines(record: RecordView, key: str = "lineItems") -> list[Mapping[str, Any]]:
     found = record.get(key)
-    return [line for line in found if isinstance(line, Mapping)] if isinstance(found, list) else []
+    if not isinstance(found, list):
+        return []
+    # ``type(...) is dict`` first: views are plain dicts, and the ``Mapping`` ABC check costs far more
+    return [line for line in found if type(line) is dict or isinstance(line, Mapping)]
 
 
 # -- rule builders (the common shapes; anything else is a plain function) -----------------------------

@@ -38,17 +38,31 @@ STATUSES = ("Draft", "Open")
 
 
 def is_item_line(line: Mapping[str, Any]) -> bool:
-    return not is_blank((line.get("itemRef") or {}).get("id"))
+    ref = line.get("itemRef")
+    return not is_blank(ref.get("id")) if ref else False
 
 
 def bill_kind(record: RecordView) -> BillKind:
-    """``account``/``item`` when every line agrees, ``mixed`` when they do not, ``none`` without lines."""
-    kinds = {is_item_line(line) for line in lines(record)}
-    if not kinds:
+    """``account``/``item`` when every line agrees, ``mixed`` when they do not, ``none`` without lines.
+
+    Most rules ask, so this stops at the first line that disagrees and builds nothing on the way.
+    """
+    found = record.get("lineItems")
+    if not isinstance(found, list):
         return "none"
-    if len(kinds) > 1:
-        return "mixed"
-    return "item" if kinds.pop() else "account"
+    first: bool | None = None
+    for line in found:
+        if type(line) is not dict and not isinstance(line, Mapping):
+            continue  # as ``lines`` skips it
+        ref = line.get("itemRef")
+        item = not is_blank(ref.get("id")) if ref else False  # ``is_item_line``, inlined: every rule asks
+        if first is None:
+            first = item
+        elif item != first:
+            return "mixed"
+    if first is None:
+        return "none"
+    return "item" if first else "account"
 
 
 def _item_based(record: RecordView, _facts: CompanyFacts) -> bool:
@@ -59,24 +73,24 @@ def _account_line(_record: RecordView, line: Mapping[str, Any]) -> bool:
     return not is_item_line(line)
 
 
-def _each_line(record: RecordView) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    for index, line in enumerate(lines(record)):
-        yield f"lineItems[{index}]", line
+def _each_line(record: RecordView) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """(index, line) of every line; checks format ``lineItems[<index>]`` only for the paths they yield."""
+    return enumerate(lines(record))
 
 
 def _reference_length(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
     value = record.get("reference")
-    high = 45 if bill_kind(record) == "item" else 100
-    if isinstance(value, str) and not 1 <= len(value) <= high:
-        yield "reference"
+    # up to 45 characters suit both kinds; only a longer one needs the kind
+    if isinstance(value, str) and not 1 <= len(value) <= 45:
+        if not 1 <= len(value) <= (45 if bill_kind(record) == "item" else 100):
+            yield "reference"
 
 
 def _description_length(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
-    for path, line in _each_line(record):
+    for index, line in _each_line(record):
         value = line.get("description")
-        high = 400 if is_item_line(line) else 1000
-        if isinstance(value, str) and not 1 <= len(value) <= high:
-            yield f"{path}.description"
+        if isinstance(value, str) and not 1 <= len(value) <= (400 if is_item_line(line) else 1000):
+            yield f"lineItems[{index}].description"
 
 
 def _due_date_missing(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
@@ -105,60 +119,62 @@ def _no_lines(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
 def _custom_tracking_on_items(record: RecordView, facts: CompanyFacts) -> Iterator[str]:
     if bill_kind(record) != "item":
         return
-    for path, line in _each_line(record):
+    for line_index, line in _each_line(record):
         for index, ref in enumerate(line.get("trackingCategoryRefs") or []):
             parsed = split_tracking_id(str(ref.get("id") or ""), facts)
             if parsed and parsed[0] in facts.custom_dimensions:
-                yield f"{path}.trackingCategoryRefs[{index}].id"
+                yield f"lineItems[{line_index}].trackingCategoryRefs[{index}].id"
 
 
 def _item_quantities(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
-    for path, line in _each_line(record):
+    for index, line in _each_line(record):
         if not is_item_line(line):
             continue
         for name in ("quantity", "unitAmount"):
             value = as_decimal(line.get(name))
             if value is None or value < 0:
-                yield f"{path}.{name}"
+                yield f"lineItems[{index}].{name}"
 
 
 def _account_quantities(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
     """Account lines carry one amount (``subTotal``); quantity and unit amount, if sent, are 0 or agree."""
-    for path, line in _each_line(record):
+    for index, line in _each_line(record):
         if is_item_line(line):
             continue
         quantity, unit = as_decimal(line.get("quantity")), as_decimal(line.get("unitAmount"))
-        sub_total = as_decimal(line.get("subTotal"))
         if quantity is None or unit is None or (quantity == 0 and unit == 0):
             continue
+        sub_total = as_decimal(line.get("subTotal"))
         if sub_total is None or quantity * unit != sub_total:
-            yield f"{path}.quantity"
+            yield f"lineItems[{index}].quantity"
 
 
 def _item_id_missing(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
-    if bill_kind(record) == "item" and is_blank(record.get("id")):
+    if is_blank(record.get("id")) and bill_kind(record) == "item":
         yield "id"
 
 
 def _id_ignored(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
-    if bill_kind(record) == "account" and not is_blank(record.get("id")):
+    if not is_blank(record.get("id")) and bill_kind(record) == "account":
         yield "id"
 
 
 def _line_rule(path: str, details: str, wanted: bool, *, item: bool) -> Rule:
     """``path`` (relative to a line) must be present (``wanted``) or absent on account/item lines."""
 
+    parts = tuple(path.split("."))
+
     def check(record: RecordView, _facts: CompanyFacts) -> Iterator[str]:
-        if bill_kind(record) == "mixed":
+        # Not mixed: every line is of the bill's kind, so the kind says whether this rule has lines to check.
+        kind = bill_kind(record)
+        if kind == "mixed" or (kind == "item") != item:
             return
-        for where, line in _each_line(record):
-            if is_item_line(line) != item:
-                continue
+        for index, line in _each_line(record):
             node: Any = line
-            for part in path.split("."):
-                node = node.get(part) if isinstance(node, Mapping) else None
+            for part in parts:
+                node = node.get(part) if isinstance(node, dict | Mapping) else None
             if is_blank(node) == wanted:
-                yield f"{where}.{path}"
+                yield f"lineItems[{index}].{path}"
 
     return Rule(f"lineItems.{path}", details, check)
 

@@ -70,24 +70,49 @@ def _unsendable(name: str) -> ConnectorRejectedError:
     return ConnectorRejectedError(message, issues=[FieldIssue(field=name, message=message)])
 
 
+_SubElement: Final = etree.SubElement
+
+
+def _set_text(element: etree._Element, text: str) -> None:
+    try:
+        element.text = text
+    except (ValueError, UnicodeEncodeError):
+        raise _unsendable(str(element.tag)) from None
+
+
+def _fill_mapping(element: etree._Element, value: Mapping[str, Any]) -> None:
+    """Children (and ``@`` attributes) of ``element``: the hot loop of every request body.
+
+    Plain ``str``, ``Decimal`` and ``dict`` children (nearly all of a mapping's tree) are built here
+    directly; anything else goes through ``append``, which handles every value the tree rules allow.
+    """
+    for key, child in value.items():
+        if child is None:
+            continue
+        if key.startswith("@"):
+            try:
+                element.set(key[1:], format_scalar(child))
+            except (ValueError, UnicodeEncodeError):
+                raise _unsendable(key[1:]) from None
+            continue
+        kind = type(child)
+        if kind is str:
+            _set_text(_SubElement(element, key), child)
+        elif kind is Decimal:
+            _SubElement(element, key).text = format_decimal(child)
+        elif kind is dict:
+            _fill_mapping(_SubElement(element, key), child)
+        else:
+            append(element, key, child)
+
+
 def _fill(element: etree._Element, value: Any) -> None:
     if value is EMPTY or value is None:
         return
-    if isinstance(value, Mapping):
-        for key, child in value.items():
-            if key.startswith("@"):
-                if child is not None:
-                    try:
-                        element.set(key[1:], format_scalar(child))
-                    except (ValueError, UnicodeEncodeError):
-                        raise _unsendable(key[1:]) from None
-                continue
-            append(element, key, child)
+    if type(value) is dict or isinstance(value, Mapping):
+        _fill_mapping(element, value)
         return
-    try:
-        element.text = format_scalar(value)
-    except (ValueError, UnicodeEncodeError):
-        raise _unsendable(str(element.tag)) from None
+    _set_text(element, format_scalar(value))
 
 
 def append(parent: etree._Element, tag: str, value: Any) -> None:
@@ -98,7 +123,7 @@ def append(parent: etree._Element, tag: str, value: Any) -> None:
         for item in value:
             append(parent, tag, item)
         return
-    child = etree.SubElement(parent, tag)
+    child = _SubElement(parent, tag)
     _fill(child, value)
 
 

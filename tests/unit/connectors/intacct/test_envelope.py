@@ -16,9 +16,11 @@ from connectors.intacct.xml.envelope import (
     control_element,
     function_element,
     operation_element,
+    request_element,
 )
 from connectors.intacct.xml.functions import Aggregate, Order, QueryOptions
 from connectors.intacct.xml.parse import parse_xml
+from connectors.intacct.xml.tree import EMPTY, to_element
 from connectors.testing.xml import assert_xml_equal
 from tests.unit.connectors.intacct._support import FIXTURES, fixture, fixture_element
 
@@ -226,3 +228,30 @@ def test_generic_write_builders() -> None:
     assert etree.tostring(deleted) == b"<delete><object>APPYMT</object><keys>1,2</keys></delete>"
     updated = fn.update("APBILL", {"RECORDNO": 5, "SUPDOCID": "A1"})
     assert updated[0].findtext("RECORDNO") == "5"
+
+
+@pytest.mark.parametrize("transaction", [False, True])
+@pytest.mark.parametrize(
+    "auth", [SessionAuth("s.."), LoginAuth(user_id="u", company_id="c", password="p&<'\"", location_id="100")]
+)
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_request_bytes_are_those_of_the_request_tree(transaction: bool, auth: object, count: int) -> None:
+    """``build_request`` streams the envelope; the bytes are exactly those of serialising the tree."""
+    control = ControlBlock(
+        "sender é", "pw <&>", "ctl", uniqueid=True, policy_id="pol", include_whitespace=True
+    )
+    body = to_element("create_bill", {"@key": 'a"b', "memo": "é 😀 & < > \" '\t\n\r", "empty": EMPTY})
+    functions = [function_element(f"f{n}", body) for n in range(count)]
+    assert isinstance(auth, SessionAuth | LoginAuth)
+    expected = etree.tostring(
+        request_element(control, auth, functions, transaction=transaction),
+        xml_declaration=True,
+        encoding="UTF-8",
+    )
+    assert build_request(control, auth, functions, transaction=transaction) == expected
+    assert all(f.getparent() is None and len(f) == 1 for f in functions)  # the caller's elements stay whole
+
+
+def test_request_refuses_what_is_not_a_function() -> None:
+    with pytest.raises(ValueError, match="expected <function>"):
+        build_request(DEFAULT_CONTROL, SessionAuth("s.."), [fn.read_more("x")])
