@@ -246,7 +246,8 @@ class QueryPage(list[Record]):
     total: int | None = None
 
 
-def _page(records: list[Record], total: int | None) -> QueryPage:
+def page_of(records: list[Record], total: int | None) -> QueryPage:
+    """``records`` as a ``QueryPage`` carrying Intacct's ``total`` for the whole query."""
     page = QueryPage(records)
     page.total = total
     return page
@@ -284,7 +285,7 @@ async def query_pages(
         return offset, records, total, remaining
 
     _, first, total, remaining = await fetch(0)
-    yield _page(first, total)
+    yield page_of(first, total)
     if not remaining:
         return
     total = total if total is not None else len(first) + remaining
@@ -301,7 +302,7 @@ async def query_pages(
                 if offset >= last_offset:
                     last_offset, last_remaining = offset, page_remaining or 0
                 if records:
-                    yield _page(records, total)
+                    yield page_of(records, total)
         # Rows added while paging: continue sequentially past the end the first page announced.
         offset = last_offset
         while last_remaining:
@@ -310,7 +311,7 @@ async def query_pages(
             last_remaining = page_remaining or 0
             if not records:
                 break
-            yield _page(records, total)
+            yield page_of(records, total)
     finally:
         for task in in_flight:
             task.cancel()

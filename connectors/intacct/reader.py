@@ -1,11 +1,12 @@
 """Reading unified records out of Intacct: pulls page by page, id scans, and records by key.
 
 A pull of one data type runs each of its ``ReadSpec``s: ``query`` of the header object with the spec's
-fields (pagesize 2000; later pages fetched concurrently within the company's limits by
-``client.query``), filtered by the spec's ``where`` and, for incremental pulls, ``WHENMODIFIED`` at or after
-the watermark. For each page the owned lines are read with ``line_parent_field IN (page keys)`` — 1,000
-keys per ``in``, all chunks in one request — grouped per header and mapped with ``to_unified``; the page
-is yielded before the next is mapped, so memory is bounded by a page, never by the data set.
+fields (pagesize 2000; later pages fetched concurrently within the company's limits), filtered by the
+spec's ``where`` and, for incremental pulls, ``WHENMODIFIED`` at or after the watermark. A spec with lines
+reads them with ``line_parent_field IN (page keys)`` — 1,000 keys per ``in`` — and those reads ride in the
+request that fetches a later header page (``document_pages``), so lines cost one extra request per pull,
+not one per page. Each page's rows are grouped per header and mapped with ``to_unified`` and the page is
+yielded before the next is mapped; memory is bounded by a few pages, never by the data set.
 
 ``list_ids`` reads only the key field. ``records_by_key`` is what the push executor reads written
 records back with: the headers and lines of many keys of several objects in one request.
@@ -21,6 +22,7 @@ import structlog
 
 from connectors.base import ReadPage
 from connectors.errors import ConnectorProtocolError, ConnectorRejectedError
+from connectors.intacct.document_pages import document_pages
 from connectors.intacct.facts_loader import FactsLoader, Read, query_many, unqueryable, without
 from connectors.intacct.mapping import mapping_for
 from connectors.intacct.mapping import payment_methods as methods
@@ -58,6 +60,11 @@ def _line_reads(spec: ReadSpec, keys: Sequence[str]) -> list[Read]:
         return []
     fields = list(dict.fromkeys([*spec.line_fields, spec.line_parent_field]))
     return [Read(spec.line_object, fields, In(spec.line_parent_field, chunk)) for chunk in _chunks(keys)]
+
+
+async def _without_lines(pages: AsyncIterator[list[Row]]) -> AsyncIterator[tuple[list[Row], list[Row]]]:
+    async for page in pages:
+        yield page, []
 
 
 def _key(row: Mapping[str, Any], field: str) -> str:
@@ -151,15 +158,8 @@ class Reader:
         for spec in specs:
             yielded = False
             try:
-                async for page in self._pages(spec, self._filter(spec, modified_since)):
-                    lines = await query_many(
-                        self._client, _line_reads(spec, [_key(r, spec.key_field) for r in page])
-                    )
-                    records = [
-                        r
-                        for _, r in assemble(spec, page, [row for found in lines for row in found], facts)
-                        if r
-                    ]
+                async for page, lines in self._pages(spec, self._filter(spec, modified_since)):
+                    records = [r for _, r in assemble(spec, page, lines, facts) if r]
                     if records:
                         yielded = True
                         # Intacct's count for the whole read, when one object answers all of it.
@@ -176,15 +176,32 @@ class Reader:
         if dimensions_seen:
             yield ReadPage([to_builtins(parent) for parent in parent_categories(dimensions_seen)])
 
-    async def _pages(self, spec: ReadSpec, condition: Filter | None) -> AsyncIterator[list[Row]]:
-        """Header pages of ``spec``; fields ``query`` cannot return are dropped and asked for again."""
+    def _source(
+        self, spec: ReadSpec, fields: list[str], condition: Filter | None
+    ) -> AsyncIterator[tuple[list[Row], list[Row]]]:
+        if spec.line_object is None:
+            return _without_lines(
+                self._client.query(spec.object, fields, filter=condition, pagesize=self.page_size)
+            )
+        return document_pages(
+            self._client,
+            spec.object,
+            fields,
+            lambda rows: _line_reads(spec, [_key(r, spec.key_field) for r in rows]),
+            filter=condition,
+            pagesize=self.page_size,
+        )
+
+    async def _pages(
+        self, spec: ReadSpec, condition: Filter | None
+    ) -> AsyncIterator[tuple[list[Row], list[Row]]]:
+        """(header page, its lines) of ``spec``; fields ``query`` cannot return are dropped and asked
+        for again."""
         fields = _header_fields(spec)
         started = False
         for _ in range(3):
             try:
-                async for page in self._client.query(
-                    spec.object, fields, filter=condition, pagesize=self.page_size
-                ):
+                async for page in self._source(spec, fields, condition):
                     started = True
                     yield page
                 return

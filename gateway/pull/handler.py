@@ -4,8 +4,8 @@
 
 How a pull runs, and why:
 
-* **Streaming.** ``connector.read`` yields pages; each page is upserted and dropped before the next is
-  read, so memory holds one page whatever the company's size.
+* **Streaming.** ``connector.read`` yields pages; each page is upserted while the next one is read and
+  mapped, then dropped, so memory holds two pages whatever the company's size.
 * **Incremental.** The first pull of a type (or the first after the company changed connection) reads
   everything. Later pulls read only records changed since the previous successful pull *began*, minus
   ``overlap`` for clock skew between the platform and the database; re-reading a record is harmless
@@ -22,6 +22,7 @@ How a pull runs, and why:
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -46,7 +47,7 @@ from gateway.jobs.models import Operation
 from gateway.jobs.worker import OperationFailed
 from gateway.pull import repository as pulls
 from gateway.pull.events import emit_read_completed
-from gateway.records import RecordsRepository
+from gateway.records import RecordsRepository, UpsertResult
 
 log = structlog.get_logger(__name__)
 
@@ -163,24 +164,42 @@ class PullHandler:
         counts = {"read": 0, "inserted": 0, "updated": 0, "unchanged": 0, "deleted": 0, "pages": 0}
         total: int | None = None
         seen: set[str] | None = set() if full else None
-        async for page in read(name, modified_since=since):
-            records = [self._with_id(spec, record) for record in page.records]
-            if seen is not None:
-                seen.update(record["id"] for record in records)
-            if records:
-                done = await self.records.upsert(
-                    op.tenant_id, op.company_id, spec.name, records, connection_id=connection_id
-                )
+        # One page is stored while the next is read and mapped: PostgreSQL and this process work at the
+        # same time, and at most one page waits on the database (pages are stored in the order read).
+        storing: asyncio.Task[UpsertResult] | None = None
+
+        async def stored() -> None:
+            nonlocal storing
+            if storing is not None:
+                done, storing = await storing, None
                 counts["inserted"] += done.inserted
                 counts["updated"] += done.updated
                 counts["unchanged"] += done.unchanged
-            counts["read"] += len(records)
-            counts["pages"] += 1
-            total = page.total if page.total is not None else total
-            progress = _progress(counts["pages"], counts["read"], total)
-            await pulls.set_stage(self.pool, op.id, DatasetStatus.FETCHING.value, progress)
-            if self.on_progress is not None:
-                self.on_progress(op, DatasetStatus.FETCHING.value, progress, counts["read"])
+
+        try:
+            async for page in read(name, modified_since=since):
+                records = [self._with_id(spec, record) for record in page.records]
+                if seen is not None:
+                    seen.update(record["id"] for record in records)
+                await stored()
+                if records:
+                    storing = asyncio.create_task(
+                        self.records.upsert(
+                            op.tenant_id, op.company_id, spec.name, records, connection_id=connection_id
+                        )
+                    )
+                counts["read"] += len(records)
+                counts["pages"] += 1
+                total = page.total if page.total is not None else total
+                progress = _progress(counts["pages"], counts["read"], total)
+                await pulls.set_stage(self.pool, op.id, DatasetStatus.FETCHING.value, progress)
+                if self.on_progress is not None:
+                    self.on_progress(op, DatasetStatus.FETCHING.value, progress, counts["read"])
+            await stored()
+        finally:
+            if storing is not None:
+                storing.cancel()
+                await asyncio.gather(storing, return_exceptions=True)
         if self.detect_deletions and spec is not COMPANY_INFO:
             await pulls.set_stage(self.pool, op.id, DatasetStatus.PROCESSING.value, 95)
             if seen is not None and total is not None and len(seen) == total:

@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from lxml import etree
@@ -22,6 +23,18 @@ def flat_record(tag: str, pairs: Sequence[tuple[str, str]]) -> etree._Element:
     for name, value in pairs:
         etree.SubElement(element, name.upper()).text = value
     return element
+
+
+def flat_records(tag: str, names: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[etree._Element]:
+    """``flat_record`` for many rows of the same fields: each row is a copy of one empty record (one C
+    call) with its non-empty values filled in — the same bytes, several times faster on 2,000-row pages."""
+    template = flat_record(tag, [(name, "") for name in names])
+    for values in rows:
+        element = copy.copy(template)  # lxml copies the whole subtree
+        for index, value in enumerate(values):
+            if value:
+                element[index].text = value
+        yield element
 
 
 def nested_record(tag: str, pairs: Sequence[tuple[str, str]]) -> etree._Element:

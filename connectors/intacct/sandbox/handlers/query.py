@@ -20,6 +20,7 @@ from connectors.intacct.sandbox.printing import (
     canonical,
     check_object,
     flat_record,
+    flat_records,
     int_option,
     object_of,
     plain_decimal,
@@ -109,15 +110,16 @@ def query(ctx: CallContext, element: etree._Element) -> list[etree._Element]:
     if any(kind != "field" for kind, _ in items):
         grouped = _aggregate(reader, obj, rows, items)
         total, page = len(grouped), grouped[offset : offset + pagesize]
+        records = [flat_record(obj, pairs) for pairs in page]
     else:
         names = [name for _, name in items]
         total = len(rows)
-        page = [reader.project(obj, row, names) for row in rows[offset : offset + pagesize]]
+        selected = rows[offset : offset + pagesize]
+        records = list(flat_records(obj, names, reader.values(obj, selected, names)))
     data = etree.Element("data", listtype=obj, totalcount=str(total), offset=str(offset))
-    data.set("count", str(len(page)))
-    data.set("numremaining", str(max(total - offset - len(page), 0)))
-    for pairs in page:
-        data.append(flat_record(obj, pairs))
+    data.set("count", str(len(records)))
+    data.set("numremaining", str(max(total - offset - len(records), 0)))
+    data.extend(records)
     return [data]
 
 

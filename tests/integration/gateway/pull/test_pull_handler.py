@@ -174,14 +174,17 @@ async def stored(pool: Any, ids: Ids, data_type: str = "suppliers") -> dict[str,
 async def test_pages_are_stored_one_by_one_and_the_watermark_moves(db_pool, ids, emitted) -> None:
     seen_before_page: list[int] = []
 
-    async def before_page(number: int) -> None:  # the previous page is in the store before the next is read
+    async def before_page(number: int) -> None:
+        # A page is stored while the next is read: when a page is asked for, every page but the one just
+        # read is in the store (at most one waits on the database, and pages are stored in order).
         seen_before_page.append(len(await stored(db_pool, ids)))
 
     pages = [suppliers(n * 100, 100) for n in range(5)]
     script = Script(pages=pages, total=500, ids={r["id"] for p in pages for r in p}, on_page=before_page)
     final, view = await run(db_pool, ids, script)
     assert final.status is OperationStatus.SUCCESS
-    assert seen_before_page == [0, 100, 200, 300, 400]
+    assert seen_before_page[0] == 0
+    assert all(100 * (n - 1) <= seen <= 100 * n for n, seen in enumerate(seen_before_page)), seen_before_page
     assert view.status.value == "Complete" and view.progress == 100 and view.is_completed
     assert final.result["inserted"] == 500 and final.result["full"] is True
     assert script.calls == [("suppliers", None)]

@@ -325,8 +325,8 @@ async def test_a_full_pull_flags_deletions_from_the_ids_it_read(
     # Without a count from Intacct to check the read against, the ids are listed again.
     from connectors.intacct import query as intacct_query
 
-    counted = intacct_query._page
-    monkeypatch.setattr(intacct_query, "_page", lambda records, _total: counted(records, None))
+    counted = intacct_query.page_of
+    monkeypatch.setattr(intacct_query, "page_of", lambda records, _total: counted(records, None))
     mark = len(gw.sent)
     again = await full_pull()
     assert again["deleted"] == 0, again  # already flagged
