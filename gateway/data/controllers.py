@@ -7,15 +7,21 @@ added there is served everywhere at once: ``GET /companies/{companyId}/data/bill
 
 The OpenAPI document shows each type's typed envelope (``Bills``, ``Bill``); the handlers return the
 stored JSON as it is (``msgspec.Raw``), without decoding and re-encoding every record.
+
+Handlers take one dependency, ``reader`` (the pool and the caller's tenant): Litestar resolves two or
+more dependencies of a handler concurrently, in a task group with a task per dependency, on every
+request — measurable on routes this hot.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get
+from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
@@ -25,11 +31,27 @@ from gateway.data.service import company_info, get_one, list_records
 from gateway.errors import NotFound, error_responses
 from gateway.paging import OrderByParam, PageParam, PageSizeParam, QueryParam
 from gateway.records import RecordsPage
-from gateway.tenancy.schemas import TenantContext
+from gateway.tenancy.guards import provide_tenant
 
 CompanyId = Annotated[str, Parameter(description="Unique identifier of a company (uuid).")]
 ConnectionId = Annotated[str, Parameter(description="Unique identifier of a connection (uuid).")]
 TAGS = ["Accounting data"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """What a read route needs: the store, and the tenant the guard resolved."""
+
+    pool: Any
+    tenant_id: uuid.UUID
+
+
+def provide_reader(request: Request[Any, Any, Any]) -> Reader:
+    """Dependency ``reader``: the app's pool and the request's tenant."""
+    return Reader(pool=request.app.state.pool, tenant_id=provide_tenant(request).tenant_id)
+
+
+DEPENDENCIES = {"reader": Provide(provide_reader, sync_to_thread=False)}
 
 
 def _responses(model: type[Any] | None, spec: DataTypeSpec, what: str) -> dict[int, ResponseSpec]:
@@ -52,9 +74,7 @@ def _kebab_words(name: str) -> str:
 
 def _company_list(spec: DataTypeSpec) -> HTTPRouteHandler:
     async def handler(
-        request: Request[Any, Any, Any],
-        tenant: TenantContext,
-        pool: Any,
+        reader: Reader,
         companyId: CompanyId,
         page: PageParam = 1,
         page_size: PageSizeParam = 100,
@@ -62,7 +82,15 @@ def _company_list(spec: DataTypeSpec) -> HTTPRouteHandler:
         order_by: OrderByParam = None,
     ) -> RecordsPage:
         return await list_records(
-            pool, tenant.tenant_id, uuid.UUID(companyId), spec, None, page, page_size, query_text, order_by
+            reader.pool,
+            reader.tenant_id,
+            uuid.UUID(companyId),
+            spec,
+            None,
+            page,
+            page_size,
+            query_text,
+            order_by,
         )
 
     return get(
@@ -71,23 +99,23 @@ def _company_list(spec: DataTypeSpec) -> HTTPRouteHandler:
         summary=f"List {_kebab_words(spec.plural).strip()}",
         description=f"{_words(spec, True)} as of the last pull; filter with `query`, sort with `orderBy`.",
         tags=TAGS,
+        dependencies=DEPENDENCIES,
         responses=_responses(spec.page_model, spec, f"A page of {_kebab_words(spec.plural).strip()}."),
         name=f"list-{spec.kebab}",
     )(handler)
 
 
 def _company_get(spec: DataTypeSpec) -> HTTPRouteHandler:
-    async def handler(
-        request: Request[Any, Any, Any], tenant: TenantContext, pool: Any, companyId: CompanyId
-    ) -> msgspec.Raw:
+    async def handler(request: Request[Any, Any, Any], reader: Reader, companyId: CompanyId) -> msgspec.Raw:
         record_id = request.path_params[spec.id_param]
-        return await get_one(pool, tenant.tenant_id, uuid.UUID(companyId), spec, record_id, None)
+        return await get_one(reader.pool, reader.tenant_id, uuid.UUID(companyId), spec, record_id, None)
 
     return get(
         f"/companies/{{companyId:str}}/data/{spec.path}/{{{spec.id_param}:str}}",
         operation_id=f"get-{spec.kebab_singular}",
         summary=f"Get {_kebab_words(spec.singular).strip()}",
         tags=TAGS,
+        dependencies=DEPENDENCIES,
         responses=_responses(spec.item_model, spec, f"One {_kebab_words(spec.singular).strip()}."),
         name=f"get-{spec.kebab_singular}",
     )(handler)
@@ -95,9 +123,7 @@ def _company_get(spec: DataTypeSpec) -> HTTPRouteHandler:
 
 def _connection_list(spec: DataTypeSpec, operation_id: str) -> HTTPRouteHandler:
     async def handler(
-        request: Request[Any, Any, Any],
-        tenant: TenantContext,
-        pool: Any,
+        reader: Reader,
         companyId: CompanyId,
         connectionId: ConnectionId,
         page: PageParam = 1,
@@ -106,8 +132,8 @@ def _connection_list(spec: DataTypeSpec, operation_id: str) -> HTTPRouteHandler:
         order_by: OrderByParam = None,
     ) -> RecordsPage:
         return await list_records(
-            pool,
-            tenant.tenant_id,
+            reader.pool,
+            reader.tenant_id,
             uuid.UUID(companyId),
             spec,
             uuid.UUID(connectionId),
@@ -123,6 +149,7 @@ def _connection_list(spec: DataTypeSpec, operation_id: str) -> HTTPRouteHandler:
         summary=f"List {_kebab_words(spec.plural).strip()}",
         description=f"{_words(spec, True)} pulled through this connection.",
         tags=TAGS,
+        dependencies=DEPENDENCIES,
         responses=_responses(spec.page_model, spec, f"A page of {_kebab_words(spec.plural).strip()}."),
         name=operation_id,
     )(handler)
@@ -131,14 +158,13 @@ def _connection_list(spec: DataTypeSpec, operation_id: str) -> HTTPRouteHandler:
 def _connection_get(spec: DataTypeSpec) -> HTTPRouteHandler:
     async def handler(
         request: Request[Any, Any, Any],
-        tenant: TenantContext,
-        pool: Any,
+        reader: Reader,
         companyId: CompanyId,
         connectionId: ConnectionId,
     ) -> msgspec.Raw:
         record_id = request.path_params[spec.id_param]
         return await get_one(
-            pool, tenant.tenant_id, uuid.UUID(companyId), spec, record_id, uuid.UUID(connectionId)
+            reader.pool, reader.tenant_id, uuid.UUID(companyId), spec, record_id, uuid.UUID(connectionId)
         )
 
     return get(
@@ -146,14 +172,15 @@ def _connection_get(spec: DataTypeSpec) -> HTTPRouteHandler:
         operation_id=f"get-{spec.kebab_singular}",
         summary=f"Get {_kebab_words(spec.singular).strip()}",
         tags=TAGS,
+        dependencies=DEPENDENCIES,
         responses=_responses(spec.item_model, spec, f"One {_kebab_words(spec.singular).strip()}."),
         name=f"get-{spec.kebab_singular}",
     )(handler)
 
 
 def _company_info() -> HTTPRouteHandler:
-    async def handler(tenant: TenantContext, pool: Any, companyId: CompanyId) -> msgspec.Raw:
-        return await company_info(pool, tenant.tenant_id, uuid.UUID(companyId))
+    async def handler(reader: Reader, companyId: CompanyId) -> msgspec.Raw:
+        return await company_info(reader.pool, reader.tenant_id, uuid.UUID(companyId))
 
     return get(
         "/companies/{companyId:str}/data/info",
@@ -161,6 +188,7 @@ def _company_info() -> HTTPRouteHandler:
         summary="Get company info",
         description="The company's basic information from the accounting platform, as of the last pull.",
         tags=TAGS,
+        dependencies=DEPENDENCIES,
         responses=_responses(COMPANY_INFO.item_model, COMPANY_INFO, "Company info."),
         name="get-company-info",
     )(handler)

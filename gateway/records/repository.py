@@ -27,12 +27,15 @@ import asyncpg
 import msgspec
 
 from gateway.records.errors import InvalidParameter
-from gateway.records.query import parse_order_by, parse_query
-from gateway.records.sql import Compiler, Params
+from gateway.records.pages import PageReader, SetScope
+from gateway.records.query import Node, OrderBy, parse_order_by, parse_query
+from gateway.records.sql import Compiler
 
 Database = asyncpg.Pool | asyncpg.Connection
 _ENCODER = msgspec.json.Encoder(decimal_format="number")
 _DECODER = msgspec.json.Decoder(float_hook=Decimal)
+#: This process's page reader: what it learnt about each listing serves every repository instance.
+PAGES = PageReader()
 # The store's clock as Codat prints it: UTC, ISO 8601, microseconds kept so the text and the column
 # hold the same instant.
 _NOW_TEXT = """to_jsonb(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))"""
@@ -89,9 +92,6 @@ WITH gone AS (
 SELECT count(*) FROM gone
 """
 
-_SCOPE = (
-    "tenant_id = $1 AND company_id = $2 AND data_type = $3 AND ($4::uuid IS NULL OR connection_id = $4::uuid)"
-)
 _COLUMNS = "record_id, data::text AS data, modified_date, is_deleted, connection_id"
 
 
@@ -178,7 +178,7 @@ class RecordsRepository:
         for record in records:
             record_id = _record_id(record)
             latest.pop(record_id, None)
-            body = dict(record) if isinstance(record, Mapping) else record
+            body = record if type(record) is dict or not isinstance(record, Mapping) else dict(record)
             latest[record_id] = _ENCODER.encode(body).decode()
         ids, payloads = list(latest), list(latest.values())
         inserted = updated = 0
@@ -247,43 +247,52 @@ class RecordsRepository:
 
         ``query``/``order_by`` are the raw parameters; malformed ones raise ``QueryError``.
         """
-        if page < 1 or page_size < 1:
-            raise InvalidParameter(
-                "page and pageSize start at 1", parameter="page" if page < 1 else "pageSize"
-            )
-        node, order = parse_query(query), parse_order_by(order_by)
-        scope = _SCOPE
+        node, order = _parsed(page, page_size, query, order_by)
+        rows, total = await PAGES.rows(
+            self._db,
+            SetScope(tenant_id, company_id, data_type, connection_id),
+            node,
+            order,
+            limit=page_size,
+            offset=(page - 1) * page_size,
+            compiler=self._compiler,
+        )
+        return [_row(row) for row in rows], total
 
-        # Two cheap steps instead of one expensive one: first the page's ids in order, with the total
-        # from the same scan (a window count), touching no JSON; then the JSON of those ids only.
-        # Selecting ``data::text`` with ``OFFSET`` would render every skipped record's JSON too (seconds
-        # on deep pages), and a separate ``count(*)`` would scan the same rows a second time.
-        params = Params([tenant_id, company_id, data_type, connection_id])
-        where = self._compiler.where(node, params) if node else "TRUE"
-        ordering = self._compiler.order_by(order, params)
-        limit, offset = params.add(page_size), params.add((page - 1) * page_size)
-        ids = await self._db.fetch(
-            f"SELECT record_id, count(*) OVER () AS total FROM records WHERE {scope} AND {where} "
-            f"ORDER BY {ordering} LIMIT {limit}::bigint OFFSET {offset}::bigint",
-            *params.values,
+    async def list_json(
+        self,
+        tenant_id: UUID,
+        company_id: UUID,
+        data_type: str,
+        *,
+        page: int = 1,
+        page_size: int = 100,
+        query: str | None = None,
+        order_by: str | None = None,
+        connection_id: UUID | None = None,
+    ) -> tuple[msgspec.Raw, int]:
+        """``list_records``'s page as the JSON array of its records, exactly as stored, and the total.
+
+        What a list response embeds: PostgreSQL joins the records' JSON, so the page crosses the wire
+        as one value and no record is decoded or wrapped in Python.
+        """
+        node, order = _parsed(page, page_size, query, order_by)
+        results, total = await PAGES.joined(
+            self._db,
+            SetScope(tenant_id, company_id, data_type, connection_id),
+            node,
+            order,
+            limit=page_size,
+            offset=(page - 1) * page_size,
+            compiler=self._compiler,
         )
-        if ids:
-            total = ids[0]["total"]
-        else:  # past the last page: the window had no row to report the total on
-            count_params = Params([tenant_id, company_id, data_type, connection_id])
-            count_where = self._compiler.where(node, count_params) if node else "TRUE"
-            total = await self._db.fetchval(
-                f"SELECT count(*) FROM records WHERE {scope} AND {count_where}", *count_params.values
-            )
-            return [], int(total)
-        rows = await self._db.fetch(
-            f"SELECT {_COLUMNS} FROM records "
-            "WHERE tenant_id = $1 AND company_id = $2 AND data_type = $3 AND record_id = ANY($4::text[])",
-            tenant_id,
-            company_id,
-            data_type,
-            [row["record_id"] for row in ids],
-        )
-        by_id = {row["record_id"]: row for row in rows}
-        # A record deleted between the two statements is simply left out of the page.
-        return [_row(by_id[row["record_id"]]) for row in ids if row["record_id"] in by_id], int(total)
+        return msgspec.Raw(results.encode()), total
+
+
+def _parsed(
+    page: int, page_size: int, query: str | None, order_by: str | None
+) -> tuple[Node | None, OrderBy | None]:
+    """The parsed ``query`` and ``orderBy`` of a page request; ``InvalidParameter``/``QueryError`` else."""
+    if page < 1 or page_size < 1:
+        raise InvalidParameter("page and pageSize start at 1", parameter="page" if page < 1 else "pageSize")
+    return parse_query(query), parse_order_by(order_by)

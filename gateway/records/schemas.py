@@ -4,14 +4,20 @@
 query string that reproduces that page (``?page=2&pageSize=100`` plus ``query``/``orderBy`` when the
 request had them, URL-encoded). ``next`` appears while records remain after this page, ``previous``
 from page 2 on. Results are embedded as the stored JSON text (``msgspec.Raw``): no decode/encode round
-trip, and amounts keep their exact digits.
+trip, and amounts keep their exact digits. The whole array is one ``Raw`` (the store joins a page's
+records itself), so encoding a page copies its bytes once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Annotated
 from urllib.parse import quote, urlencode
 
 import msgspec
+from litestar.openapi.spec import Schema
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.params import KwargDefinition
 
 from datamodel.common import HalRef, Links
 
@@ -19,7 +25,10 @@ from datamodel.common import HalRef, Links
 class RecordsPage(msgspec.Struct, kw_only=True):
     """``results``, ``pageNumber``, ``pageSize``, ``totalResults``, ``_links`` — Codat's field order."""
 
-    results: list[msgspec.Raw]
+    #: The JSON array of the page's records, as stored (described as the array it is).
+    results: Annotated[
+        msgspec.Raw, KwargDefinition(schema_extra={"type": OpenAPIType.ARRAY, "items": Schema()})
+    ]
     page_number: int = msgspec.field(name="pageNumber")
     page_size: int = msgspec.field(name="pageSize")
     total_results: int = msgspec.field(name="totalResults")
@@ -28,11 +37,14 @@ class RecordsPage(msgspec.Struct, kw_only=True):
 
 def page_href(path: str, *, page: int, page_size: int, query: str | None, order_by: str | None) -> str:
     """``path`` with the query string of one page; blank ``query``/``orderBy`` are left out."""
+    has_query, has_order = bool(query and query.strip()), bool(order_by and order_by.strip())
+    if not (has_query or has_order):  # numbers need no encoding; three of these per list response
+        return f"{path}?page={int(page)}&pageSize={int(page_size)}"
     params: list[tuple[str, str | int]] = [("page", page), ("pageSize", page_size)]
-    if query and query.strip():
-        params.append(("query", query))
-    if order_by and order_by.strip():
-        params.append(("orderBy", order_by))
+    if has_query:
+        params.append(("query", query or ""))
+    if has_order:
+        params.append(("orderBy", order_by or ""))
     return f"{path}?{urlencode(params, quote_via=quote)}"
 
 
@@ -60,7 +72,7 @@ def build_links(
 
 def build_page(
     path: str,
-    results: list[msgspec.Raw],
+    results: msgspec.Raw | Sequence[msgspec.Raw],
     *,
     page: int,
     page_size: int,
@@ -68,7 +80,9 @@ def build_page(
     query: str | None = None,
     order_by: str | None = None,
 ) -> RecordsPage:
-    """The envelope for one page of ``results``."""
+    """The envelope for one page of ``results`` (one JSON array, or each record's JSON)."""
+    if not isinstance(results, msgspec.Raw):
+        results = msgspec.Raw(b"[" + b",".join(bytes(r) for r in results) + b"]")
     return RecordsPage(
         results=results,
         page_number=page,

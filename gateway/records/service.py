@@ -45,7 +45,7 @@ async def list_page(
 ) -> RecordsPage:
     """Codat's list response for ``data_type``; ``path`` is the request path used in ``_links``."""
     check_paging(page, page_size)
-    rows, total = await RecordsRepository(db).list_records(
+    results, total = await RecordsRepository(db).list_json(
         tenant_id,
         company_id,
         data_type,
@@ -57,7 +57,7 @@ async def list_page(
     )
     return build_page(
         path,
-        [row.raw for row in rows],
+        results,
         page=page,
         page_size=page_size,
         total=total,

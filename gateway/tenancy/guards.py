@@ -56,30 +56,35 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
 
 
 async def require_tenant(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: authenticate the key, then check every scoped path id belongs to the tenant."""
-    repo = TenantRepository(connection.app.state.pool)
-    tenant = await repo.authenticate(api_key_from_header(connection.headers.get("authorization")))
-    if tenant is None:
+    """Guard: authenticate the key, then check every scoped path id belongs to the tenant.
+
+    One statement answers all three questions; the answers are still given in the order asked (401
+    before any 404, the company's 404 before the connection's).
+    """
+    api_key = api_key_from_header(connection.headers.get("authorization"))
+    params = connection.path_params
+    company_id = _as_uuid(params["companyId"]) if "companyId" in params else None
+    asks_connection = company_id is not None and "connectionId" in params
+    connection_id = _as_uuid(params["connectionId"]) if asks_connection else None
+    access = await TenantRepository(connection.app.state.pool).access(api_key, company_id, connection_id)
+    if access is None:
         raise Unauthorized("Unauthorized: unknown or revoked API key.")
+    tenant = access.tenant
     connection.state.tenant = tenant
     structlog.contextvars.bind_contextvars(tenant_id=str(tenant.tenant_id))
 
-    params = connection.path_params
     if "companyId" not in params:
         return
-    company_id = _as_uuid(params["companyId"])
     if company_id is None:
         raise NotFound(f"No company found with id {params['companyId']}.")
     structlog.contextvars.bind_contextvars(company_id=str(company_id))
-    connection_id: uuid.UUID | None = None
-    if "connectionId" in params:
-        connection_id = _as_uuid(params["connectionId"])
+    if asks_connection:
         if connection_id is None:
             raise NotFound(f"No connection found with id {params['connectionId']}.")
         structlog.contextvars.bind_contextvars(connection_id=str(connection_id))
-    if not await repo.owns(tenant.tenant_id, company_id, None):
+    if not access.owns_company:
         raise NotFound(f"No company found with id {company_id}.")
-    if connection_id is not None and not await repo.owns(tenant.tenant_id, company_id, connection_id):
+    if connection_id is not None and not access.owns_connection:
         raise NotFound(f"No connection found with id {connection_id}.")
 
 

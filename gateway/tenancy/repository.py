@@ -11,9 +11,21 @@ import secrets
 import uuid
 from typing import Any
 
-from gateway.tenancy.schemas import NewTenant, TenantContext
+from gateway.tenancy.schemas import Access, NewTenant, TenantContext
 
 KEY_PREFIX = "gwk_"
+# The key's tenant and its ownership of the request's company/connection in one round trip: the guard
+# runs before every API request, and a statement per question was a third of a small read's time.
+_ACCESS = """
+SELECT k.id AS key_id, t.id AS tenant_id, t.name,
+       ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM companies c WHERE c.tenant_id = t.id AND c.id = $2))
+           AS owns_company,
+       ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM connections n
+                                    WHERE n.tenant_id = t.id AND n.company_id = $2 AND n.id = $3))
+           AS owns_connection
+FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+"""
 
 
 def hash_key(api_key: str) -> str:
@@ -93,20 +105,16 @@ class TenantRepository:
             return None
         return TenantContext(tenant_id=row["tenant_id"], tenant_name=row["name"], api_key_id=row["key_id"])
 
-    async def owns(
-        self, tenant_id: uuid.UUID, company_id: uuid.UUID, connection_id: uuid.UUID | None
-    ) -> bool:
-        """Whether the tenant has this company (and, when given, this connection of that company)."""
+    async def access(
+        self, api_key: str, company_id: uuid.UUID | None, connection_id: uuid.UUID | None
+    ) -> Access | None:
+        """What an active ``api_key`` may reach (None for an unknown or revoked key): its tenant, and
+        whether that tenant has ``company_id`` and ``connection_id`` of that company (each True when
+        not asked about). Nothing is cached: a revoked key fails on its next request, in every process.
+        """
         async with self._pool.acquire() as conn:
-            if connection_id is None:
-                found = await conn.fetchval(
-                    "SELECT 1 FROM companies WHERE tenant_id = $1 AND id = $2", tenant_id, company_id
-                )
-            else:
-                found = await conn.fetchval(
-                    "SELECT 1 FROM connections WHERE tenant_id = $1 AND company_id = $2 AND id = $3",
-                    tenant_id,
-                    company_id,
-                    connection_id,
-                )
-        return found is not None
+            row = await conn.fetchrow(_ACCESS, hash_key(api_key), company_id, connection_id)
+        if row is None:
+            return None
+        tenant = TenantContext(tenant_id=row["tenant_id"], tenant_name=row["name"], api_key_id=row["key_id"])
+        return Access(tenant=tenant, owns_company=row["owns_company"], owns_connection=row["owns_connection"])

@@ -144,3 +144,32 @@ async def test_key_rotation_and_duplicate_tenant_names(db_pool) -> None:
     assert await repo.revoke_api_key(created.api_key)
     assert await repo.authenticate(created.api_key) is None
     assert (await repo.authenticate(second)) is not None
+
+
+async def test_access_answers_key_company_and_connection_in_one_statement(client, tenant, db_pool) -> None:
+    owner, other = await tenant(), await tenant()
+    company = await make_company(client, owner.headers)
+    connection = await make_connection(client, owner.headers, company["id"])
+    theirs = await make_company(client, other.headers)
+    company_id, connection_id = uuid.UUID(company["id"]), uuid.UUID(connection["id"])
+    repo = TenantRepository(db_pool)
+
+    access = await repo.access(owner.api_key, None, None)
+    assert (
+        access
+        and access.tenant.tenant_id == owner.tenant_id
+        and access.owns_company
+        and access.owns_connection
+    )
+    access = await repo.access(owner.api_key, company_id, connection_id)
+    assert access and access.owns_company and access.owns_connection
+    access = await repo.access(owner.api_key, uuid.UUID(theirs["id"]), None)
+    assert access and not access.owns_company
+    access = await repo.access(owner.api_key, company_id, uuid.uuid4())
+    assert access and access.owns_company and not access.owns_connection
+    access = await repo.access(other.api_key, company_id, connection_id)  # another tenant's ids
+    assert access and not access.owns_company and not access.owns_connection
+    access = await repo.access(owner.api_key, uuid.UUID(theirs["id"]), connection_id)  # not that company's
+    assert access and not access.owns_connection
+    await repo.revoke_api_key(owner.api_key)
+    assert await repo.access(owner.api_key, company_id, connection_id) is None

@@ -90,3 +90,21 @@ def test_all_is_sorted_and_complete() -> None:
     assert records.__all__ == sorted(records.__all__, key=lambda n: (not n.isupper(), n))
     for name in records.__all__:
         assert hasattr(records, name), name
+
+
+def test_a_page_embeds_one_json_array_as_it_is() -> None:
+    stored = b'[{"id": "1", "totalAmount": 10.10},{"id": "2"}]'
+    page = build_page("/companies/c1/data/bills", msgspec.Raw(stored), page=1, page_size=2, total=3)
+    encoded = msgspec.json.encode(page)
+    assert encoded.startswith(b'{"results":' + stored + b',"pageNumber":1')
+    each = build_page(
+        "/companies/c1/data/bills",
+        [msgspec.Raw(b'{"id": "1", "totalAmount": 10.10}'), msgspec.Raw(b'{"id": "2"}')],
+        page=1,
+        page_size=2,
+        total=3,
+    )
+    assert msgspec.json.encode(each) == encoded
+    assert (
+        json.loads(msgspec.json.encode(build_page("/p", [], page=1, page_size=2, total=0)))["results"] == []
+    )
