@@ -56,6 +56,53 @@ async def test_upsert_is_idempotent_and_tracks_real_changes(db_pool: Any) -> Non
 
 
 @pytest.mark.asyncio
+async def test_key_order_and_store_owned_fields_are_not_content(db_pool: Any) -> None:
+    company = await make_company(db_pool)
+    repo = RecordsRepository(db_pool)
+    args = (company.tenant_id, company.company_id, "bills")
+    sent = {
+        "id": "k",
+        "status": "Open",
+        "metadata": {"isDeleted": True, "x": 1},
+        "modifiedDate": "1999-01-01",
+    }
+    assert await repo.upsert(*args, [sent]) == UpsertResult(inserted=1, updated=0, unchanged=0)
+    reordered = {"modifiedDate": "2001-01-01", "metadata": {"x": 1}, "status": "Open", "id": "k"}
+    assert await repo.upsert(*args, [reordered]) == UpsertResult(inserted=0, updated=0, unchanged=1)
+    stored = (await repo.get(*args, "k")).data()  # type: ignore[union-attr]
+    assert stored["metadata"] == {"x": 1, "isDeleted": False} and stored["modifiedDate"] != "1999-01-01"
+    assert await repo.upsert(*args, [dict(reordered, metadata={"x": 2})]) == UpsertResult(
+        inserted=0, updated=1, unchanged=0
+    )
+    await db_pool.execute("DELETE FROM tenants WHERE id = $1", company.tenant_id)
+
+
+@pytest.mark.asyncio
+async def test_rows_stored_without_a_digest_are_compared_by_their_json(db_pool: Any) -> None:
+    """Rows written before migration 0010 have no content_hash: identical content is still unchanged."""
+    company = await make_company(db_pool)
+    repo = RecordsRepository(db_pool)
+    args = (company.tenant_id, company.company_id, "bills")
+    await repo.upsert(*args, BILLS[:3])
+    await db_pool.execute(
+        "UPDATE records SET content_hash = NULL WHERE tenant_id = $1 AND company_id = $2",
+        company.tenant_id,
+        company.company_id,
+    )
+    before = await company_rows(db_pool, company)
+    changed = [BILLS[0], dict(BILLS[1], note="changed after the upgrade"), BILLS[2]]
+    assert await repo.upsert(*args, changed) == UpsertResult(inserted=0, updated=1, unchanged=2)
+    after = await company_rows(db_pool, company)
+    assert after["1"] == before["1"] and after["2"]["modified_date"] > before["2"]["modified_date"]
+    hashes = await db_pool.fetch(
+        "SELECT record_id, content_hash FROM records WHERE tenant_id = $1 ORDER BY record_id",
+        company.tenant_id,
+    )
+    assert [h["content_hash"] is None for h in hashes] == [True, False, True]  # rewritten rows gain one
+    await db_pool.execute("DELETE FROM tenants WHERE id = $1", company.tenant_id)
+
+
+@pytest.mark.asyncio
 async def test_source_modified_date_column_is_normalised_from_the_json(db_pool: Any) -> None:
     company = await make_company(db_pool)
     repo = RecordsRepository(db_pool)
