@@ -94,6 +94,9 @@ class Connector(Protocol):
         """Release what the connector holds (it never closes shared process-wide resources)."""
         ...
 
+    # Optional: ``async def prepare(self) -> None`` — learn what the connector needs about the company
+    # (the gateway calls it after a successful link, so the first operation need not).
+
 
 @dataclass(frozen=True, slots=True)
 class ConnectorContext:

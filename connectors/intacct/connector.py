@@ -137,6 +137,11 @@ class IntacctConnector:
         except ConnectorConfigError as exc:
             return ConnectionCheck(ok=False, message=exc.message, error=exc)
 
+    async def prepare(self) -> None:
+        """Load the company facts (after a link): validation and mapping need them, and with the
+        gateway's shared cache every process then starts with them."""
+        await self.facts.get()
+
     async def aclose(self) -> None:
         """Nothing of its own to release: the HTTP pool, sessions and limits are process-wide."""
 

@@ -82,11 +82,18 @@ class Linker:
         credentials = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not None}
         settings = await self.provider.connection_settings(_tenant_id(tenant), company_id, connection_id)
         try:
-            connector = self.provider.build(stored.integration_key or "", credentials, settings=settings)
+            connector = self.provider.build(
+                stored.integration_key or "",
+                credentials,
+                settings=settings,
+                connection=(_tenant_id(tenant), connection_id),
+            )
         except ConnectorConfigError as exc:
             return await self._unlinked(tenant, company_id, connection_id, exc.message, exc)
         try:
             check = await asyncio.wait_for(connector.check_connection(), self.timeout_seconds)
+            if check.ok:
+                await self._prepare(connector, connection_id)
         except TimeoutError:
             return await self._pending(
                 tenant,
@@ -111,6 +118,19 @@ class Linker:
             message = check.message or "Sage Intacct refused the credentials."
             return await self._unlinked(tenant, company_id, connection_id, message, check.error)
         return await self._linked(tenant, company_id, connection_id, check, body.entity_id)
+
+    async def _prepare(self, connector: Any, connection_id: uuid.UUID) -> None:
+        """Let a connector that can (``prepare()``) learn what it needs about the company now, while the
+        user waits for the link anyway: the first push or pull then starts at once, and what it learnt
+        reaches every process through the connection's shared cache. A failure here is not the link's:
+        the operation that needs it will ask again and report it."""
+        prepare = getattr(connector, "prepare", None)
+        if prepare is None:
+            return
+        try:
+            await asyncio.wait_for(prepare(), self.timeout_seconds)
+        except (ConnectorError, TimeoutError) as exc:
+            log.info("connection.prepare_failed", connection_id=str(connection_id), reason=str(exc))
 
     async def _pending(
         self, tenant: TenantRef, company_id: uuid.UUID, connection_id: uuid.UUID, message: str

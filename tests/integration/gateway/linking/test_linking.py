@@ -41,6 +41,11 @@ async def test_demo_links_lists_its_entities_and_starts_syncing(gw: SandboxGatew
     listed = (await gw.client.get(f"/companies/{company_id}/connections", headers=owner.headers)).json()
     assert [(c["id"], c["status"]) for c in listed["results"]] == [(connection_id, "Linked")]
 
+    # The company facts were learnt while linking, for every process: one entry for this connection,
+    # and one more when the entity changes (what the facts depend on).
+    cached = "SELECT count(*) FROM connector_cache WHERE connection_id = $1"
+    assert await gw.pool.fetchval(cached, uuid.UUID(connection_id)) == 1
+
     # Linking again (e.g. to choose an entity) does not queue a second pull of anything.
     again = await gw.client.put(
         f"/companies/{company_id}/connections/{connection_id}/authorization",
@@ -50,6 +55,7 @@ async def test_demo_links_lists_its_entities_and_starts_syncing(gw: SandboxGatew
     assert again.json()["status"] == "Linked" and again.json()["connectionInfo"]["entityId"] == "100"
     assert "entityChoice" not in again.json()["connectionInfo"]
     assert len(await gw.pending_pulls(company_id)) == len(DATA_TYPES)
+    assert await gw.pool.fetchval(cached, uuid.UUID(connection_id)) == 2
 
 
 @pytest.mark.parametrize(
