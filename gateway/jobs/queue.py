@@ -41,8 +41,11 @@ log = structlog.get_logger(__name__)
 NOTIFY_CHANNEL = "gateway_operations"
 """Channel on which enqueue announces new work, so idle workers need not wait for their next poll."""
 
-_INSERT = f"""
-WITH ins AS (
+
+def _insert(columns: str) -> str:
+    """The enqueue statement, answering ``columns`` of the new row (alias ``o``) and notifying workers."""
+    return f"""
+WITH o AS (
     INSERT INTO operations (
         id, tenant_id, company_id, connection_id, kind, data_type, payload, idempotency_key,
         body_hash, max_attempts, run_after, timeout_in_minutes, timeout_at, schedule_id
@@ -53,8 +56,11 @@ WITH ins AS (
     ON CONFLICT DO NOTHING
     RETURNING *
 )
-SELECT {returning("ins")}, pg_notify('{NOTIFY_CHANNEL}', ins.kind) AS notified FROM ins
+SELECT {columns}, pg_notify('{NOTIFY_CHANNEL}', o.kind) AS notified FROM o
 """
+
+
+_INSERT = _insert(returning("o"))
 
 _CLAIM = f"""
 WITH picked AS (
@@ -124,17 +130,10 @@ RETURNING id
 """
 
 
-async def enqueue(db: Db, new: NewOperation) -> EnqueueResult:
-    """Insert an operation, or return the existing one with the same idempotency key (or id).
-
-    Raises :class:`ActiveOperationExists` for a pull while another pull of the same company and data
-    type is pending or running: the partial unique index ``operations_one_active_pull_idx`` decides,
-    so two gateways racing cannot both start one.
-    """
+def _insert_args(new: NewOperation, op_id: uuid.UUID) -> tuple[Any, ...]:
     if new.timeout_in_minutes is not None and new.timeout_in_minutes <= 0:
         raise ValueError("timeout_in_minutes must be positive")
-    op_id = new.id or uuid.uuid4()
-    args = (
+    return (
         op_id,
         new.tenant_id,
         new.company_id,
@@ -149,6 +148,29 @@ async def enqueue(db: Db, new: NewOperation) -> EnqueueResult:
         new.timeout_in_minutes,
         new.schedule_id,
     )
+
+
+async def enqueue_new(db: Db, new: NewOperation, columns: str) -> Any:
+    """Insert an operation that cannot conflict (a fresh ``id``, no idempotency key, not a pull) and
+    answer the caller's ``columns`` of it (SQL over alias ``o``), saving the caller a read of the row
+    it just wrote. Returns the row, or None if the insert was refused after all."""
+    if new.id is None or new.idempotency_key is not None or new.kind == PULL:
+        raise ValueError("enqueue_new takes a fresh id and no idempotency key, and no pulls")
+    row = await db.fetchrow(_insert(columns), *_insert_args(new, new.id))
+    if row is not None:
+        log.info("operation.enqueued", operation_id=str(new.id), kind=new.kind, data_type=new.data_type)
+    return row
+
+
+async def enqueue(db: Db, new: NewOperation) -> EnqueueResult:
+    """Insert an operation, or return the existing one with the same idempotency key (or id).
+
+    Raises :class:`ActiveOperationExists` for a pull while another pull of the same company and data
+    type is pending or running: the partial unique index ``operations_one_active_pull_idx`` decides,
+    so two gateways racing cannot both start one.
+    """
+    op_id = new.id or uuid.uuid4()
+    args = _insert_args(new, op_id)
     # A conflicting row can vanish between our INSERT and our look-up (a pull finishing), so try again.
     for _ in range(5):
         row = await db.fetchrow(_INSERT, *args)

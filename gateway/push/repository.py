@@ -85,6 +85,10 @@ RETURNING id
 """
 
 
+#: What :meth:`PushRepository.get` reads, for a statement that has the row at hand as ``o``.
+VIEW_WITH_DATA = f"{VIEW_COLUMNS}, {_DATA_COLUMN}"
+
+
 class PushRepository:
     def __init__(self, db: Db) -> None:
         self._db = db
@@ -121,7 +125,7 @@ class PushRepository:
     ) -> dict[str, Any] | None:
         """One push operation as the API shows it (``company_id`` None: any company of the tenant)."""
         row = await self._db.fetchrow(
-            f"""SELECT {VIEW_COLUMNS}, {_DATA_COLUMN} FROM operations AS o
+            f"""SELECT {VIEW_WITH_DATA} FROM operations AS o
             WHERE o.id = $1 AND o.tenant_id = $2 AND ($3::uuid IS NULL OR o.company_id = $3)
               AND o.kind = '{PUSH}'""",
             operation_id,

@@ -27,12 +27,12 @@ from connectors.base import PushRequest
 from datamodel import DecodeError, decode_json, encode_json, to_builtins
 from datamodel.types import parse_codat_datetime
 from gateway.errors import NotFound
-from gateway.jobs import PUSH, NewOperation, enqueue
+from gateway.jobs import PUSH, NewOperation, enqueue_new
 from gateway.jobs.rows import Db
 from gateway.paging import PageRequest
 from gateway.push.connectors import ConnectionRef, ConnectorCache, load_connection
 from gateway.push.idempotency import IdempotencyKeys, request_hash
-from gateway.push.repository import PushRepository
+from gateway.push.repository import VIEW_WITH_DATA, PushRepository
 from gateway.push.schemas import WRITE_TYPES, Action, PushPayload, PushSpec
 from gateway.push.views import render, to_push_operation, validation_item
 from gateway.settings import PushSettings
@@ -205,7 +205,8 @@ class PushService:
                 )
                 log.info("push.refused", operation_id=str(operation_id), errors=len(prepared.errors))
             else:
-                await enqueue(
+                # The new row comes back as the API shows it: no second statement to read it.
+                row = await enqueue_new(
                     self._pool,
                     NewOperation(
                         id=operation_id,
@@ -218,7 +219,10 @@ class PushService:
                         body_hash=hash_,
                         timeout_in_minutes=timeout_in_minutes,
                     ),
+                    VIEW_WITH_DATA,
                 )
+                if row is not None:
+                    return render(to_push_operation(dict(row), with_data=True))
         except BaseException:
             if idempotency_key is not None:
                 await keys.release(ref.tenant_id, idempotency_key, operation_id)

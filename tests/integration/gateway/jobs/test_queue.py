@@ -19,6 +19,7 @@ from gateway.jobs import (
     complete,
     complete_many,
     enqueue,
+    enqueue_new,
     expire_idempotency_keys,
     fail,
     get_operation,
@@ -151,6 +152,24 @@ async def test_complete_many_writes_each_held_lease_in_one_statement(db_pool, co
     assert await complete_many(db_pool, [(a.lease, {"n": 3})]) == set()  # finished rows are final
     assert await complete_many(db_pool, []) == set()
     await complete(db_pool, b.lease, None)
+
+
+async def test_enqueue_new_answers_the_callers_columns_of_the_new_row(db_pool, company):
+    kind = new_tag()
+    fresh = new_op(company, kind, id=uuid.uuid4(), payload={"n": 1})
+    row = await enqueue_new(db_pool, fresh, "o.id, o.status, o.payload ->> 'n' AS n")
+    assert (row["id"], row["status"], row["n"]) == (fresh.id, "Pending", "1")
+    assert (await load(db_pool, fresh.id)).status is OperationStatus.PENDING
+    assert await enqueue_new(db_pool, fresh, "o.id") is None  # the id exists: nothing inserted
+    for refused in (
+        new_op(company, kind),  # no id of its own
+        new_op(company, kind, id=uuid.uuid4(), idempotency_key="k"),
+        new_op(company, PULL, id=uuid.uuid4(), data_type="bills"),
+    ):
+        with pytest.raises(ValueError):
+            await enqueue_new(db_pool, refused, "o.id")
+    (c,) = await claim(db_pool, "w", [kind], 30)
+    await complete(db_pool, c.lease, None)
 
 
 async def test_complete_can_record_a_business_failure(db_pool, company):
