@@ -111,7 +111,7 @@ async def load_connection(
 
 
 class ConnectionLoader:
-    """``load_connection`` for a worker: concurrent loads of one connection share one query.
+    """``load_connection`` for the API and the workers: concurrent loads of one connection share a query.
 
     Why: a batch of a hundred pushes of one connection starts a hundred handler calls at once, each of
     which must see the connection as it is now (status, settings). They all wait for the one query that

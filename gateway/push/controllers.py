@@ -23,7 +23,7 @@ from datamodel import PushOperation, PushOperations
 from gateway.connections.factory import ConnectorProvider
 from gateway.errors import Conflict, GatewayError, NotFound, PayloadTooLarge, error_responses
 from gateway.paging import OrderByParam, PageParam, PageRequest, PageSizeParam, QueryParam
-from gateway.push.connectors import ConnectorCache
+from gateway.push.connectors import ConnectionLoader, ConnectorCache
 from gateway.push.idempotency import MAX_KEY_LENGTH, IdempotencyKeyReused
 from gateway.push.schemas import PUSH_SPECS, Action, PushSpec, response_model
 from gateway.push.service import PushService
@@ -72,8 +72,19 @@ def connector_cache(state: State) -> ConnectorCache:
     return cache
 
 
+def connection_loader(state: State) -> ConnectionLoader:
+    """The process's connection loader: concurrent requests for one connection share one query."""
+    loader = getattr(state, "push_connection_loader", None)
+    if loader is None:
+        loader = ConnectionLoader(state.pool)
+        state.push_connection_loader = loader
+    return loader
+
+
 def provide_push_service(state: State) -> PushService:
-    return PushService(state.pool, connector_cache(state), state.settings.push)
+    return PushService(
+        state.pool, connector_cache(state), state.settings.push, connections=connection_loader(state)
+    )
 
 
 def json_response(content: bytes) -> Response[bytes]:

@@ -30,7 +30,7 @@ from gateway.errors import NotFound
 from gateway.jobs import PUSH, NewOperation, enqueue_new
 from gateway.jobs.rows import Db
 from gateway.paging import PageRequest
-from gateway.push.connectors import ConnectionRef, ConnectorCache, load_connection
+from gateway.push.connectors import ConnectionLoader, ConnectionRef, ConnectorCache
 from gateway.push.idempotency import IdempotencyKeys, request_hash
 from gateway.push.repository import VIEW_WITH_DATA, PushRepository
 from gateway.push.schemas import WRITE_TYPES, Action, PushPayload, PushSpec
@@ -90,16 +90,24 @@ def failed_result(errors: list[dict[str, Any]], warnings: list[dict[str, Any]]) 
 
 
 class PushService:
-    def __init__(self, pool: Db, connectors: ConnectorCache, settings: PushSettings) -> None:
+    def __init__(
+        self,
+        pool: Db,
+        connectors: ConnectorCache,
+        settings: PushSettings,
+        *,
+        connections: ConnectionLoader | None = None,
+    ) -> None:
         self._pool = pool
         self._connectors = connectors
         self._settings = settings
         self._repo = PushRepository(pool)
+        self._connections = connections or ConnectionLoader(pool)
 
     async def connection(
         self, tenant: TenantContext, company_id: uuid.UUID, connection_id: uuid.UUID
     ) -> ConnectionRef:
-        return await load_connection(self._pool, tenant.tenant_id, company_id, connection_id)
+        return await self._connections.load(tenant.tenant_id, company_id, connection_id)
 
     async def connector(self, ref: ConnectionRef) -> Any:
         return await self._connectors.get(ref)
