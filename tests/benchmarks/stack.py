@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import os
 import shutil
 import tempfile
 import uuid
@@ -34,6 +33,7 @@ from typing import Any
 import httpx
 
 from tests.benchmarks.procs import Child
+from tests.databases import throwaway_database
 
 LATENCY_SECONDS = 0.1
 SANDBOX_CREDENTIALS = {
@@ -64,38 +64,6 @@ def gateway_env(database_url: str, floor_file: Path) -> dict[str, str]:
         "DB_AUTO_MIGRATE": "false",
         "BENCH_FLOOR_FILE": str(floor_file),
     }
-
-
-@contextlib.asynccontextmanager
-async def throwaway_database(server_url: str | None = None) -> AsyncIterator[str]:
-    """URL of a fresh database with all migrations applied on ``server_url`` (default:
-    ``TEST_DATABASE_URL``, else an embedded server in a temporary directory); dropped afterwards."""
-    from gateway.store import EmbeddedPostgres, create_database, create_pool, drop_database, upgrade
-
-    server_url = server_url or os.environ.get("TEST_DATABASE_URL")
-    embedded: EmbeddedPostgres | None = None
-    root: Path | None = None
-    if not server_url:
-        root = Path(tempfile.mkdtemp(prefix="gw-bench-pg-"))
-        embedded = EmbeddedPostgres(root / "pgdata", cleanup="delete")
-        server_url = embedded.url
-    name = f"gw_bench_{uuid.uuid4().hex[:12]}"
-    try:
-        url = await create_database(server_url, name)
-        try:
-            pool = await create_pool(url, min_size=1, max_size=2)
-            try:
-                await upgrade(pool)
-            finally:
-                await pool.close()
-            yield url
-        finally:
-            await drop_database(server_url, name)
-    finally:
-        if embedded is not None:
-            embedded.close()
-        if root is not None:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 @dataclass
@@ -132,7 +100,7 @@ class BenchStack:
         children: list[Child] = []
         workdir = Path(tempfile.mkdtemp(prefix="gw-bench-"))
         try:
-            async with throwaway_database(server_url) as database_url:
+            async with throwaway_database(server_url, prefix="gw_bench") as database_url:
                 pool = await create_pool(database_url, min_size=1, max_size=4)
                 try:
                     args = [f"--latency={latency}"]

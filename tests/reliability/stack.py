@@ -38,6 +38,8 @@ from typing import Any
 
 import httpx
 
+from tests.databases import throwaway_database
+
 REPO = Path(__file__).resolve().parents[2]
 SECRET_KEY = "reliability-secret-key-not-for-production"
 SANDBOX_CREDENTIALS = {
@@ -112,35 +114,6 @@ class Remote:
     @property
     def base(self) -> str:
         return f"/companies/{self.company_id}/connections/{self.connection_id}"
-
-
-@contextlib.asynccontextmanager
-async def throwaway_database() -> AsyncIterator[str]:
-    from gateway.store import EmbeddedPostgres, create_database, create_pool, drop_database, upgrade
-
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    embedded, root = None, None
-    if not server_url:
-        root = Path(tempfile.mkdtemp(prefix="gw-rel-pg-"))
-        embedded = EmbeddedPostgres(root / "pgdata", cleanup="delete")
-        server_url = embedded.url
-    name = f"gw_rel_{uuid.uuid4().hex[:12]}"
-    try:
-        url = await create_database(server_url, name)
-        try:
-            pool = await create_pool(url, min_size=1, max_size=2)
-            try:
-                await upgrade(pool)
-            finally:
-                await pool.close()
-            yield url
-        finally:
-            await drop_database(server_url, name)
-    finally:
-        if embedded is not None:
-            embedded.close()
-        if root is not None:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 @dataclass
@@ -359,7 +332,7 @@ class Stack:
         from gateway.store import create_pool
 
         workdir = Path(tempfile.mkdtemp(prefix="gw-rel-"))
-        async with throwaway_database() as url:
+        async with throwaway_database(prefix="gw_rel") as url:
             pool = await create_pool(url, min_size=1, max_size=6)
             stack = cls(workdir=workdir, database_url=url, pool=pool)
             try:
