@@ -171,14 +171,16 @@ class ConnectorCache:
             connector = await self._opener.for_connection(
                 ref.tenant_id, ref.company_id, ref.connection_id, settings=ref.settings
             )
-        finally:
+        except BaseException:
             async with self._lock:
                 self._building.pop(key, None)
-        async with self._lock:
+            raise
+        async with self._lock:  # cached before the build is forgotten: no window for a second build
             self._entries[key] = (time.monotonic(), connector)
             self._entries.move_to_end(key)
             while len(self._entries) > self._max_size:
                 self._entries.popitem(last=False)
+            self._building.pop(key, None)
         return connector
 
     async def aclose(self) -> None:
